@@ -1,0 +1,47 @@
+/** Builds the Node runtime's Deps once: SQLite file, SMTP or outbox, in-process sending. */
+import { parseConfig, type Config } from '../config.js';
+import { systemClock, type Deps } from '../deps.js';
+import { sendDeliveries } from '../digests/send.js';
+import type { Mailer } from '../email/mailer.js';
+import { createUlids } from '../ids.js';
+import { createConsoleLog } from '../log.js';
+import { createOutboxMailer } from './outbox-mailer.js';
+import { createSmtpMailer } from './smtp-mailer.js';
+import { ensureDevSecrets } from './node-secrets.js';
+import { openSqlite } from './sqlite.js';
+
+/** `secretsFromFile`: which secrets came from the development secrets file, not the environment. */
+export type NodeRuntime = { deps: Deps; config: Config; secretsFile: string; secretsFromFile: string[]; close(): Promise<void> };
+
+export function createNodeRuntime(env: Record<string, string | undefined> = process.env): NodeRuntime {
+  const { file: secretsFile, fromFile: secretsFromFile } = ensureDevSecrets(env);
+  const config = parseConfig(env);
+  const log = createConsoleLog(config.LOG_LEVEL);
+  const { db, close } = openSqlite(config.DATABASE_PATH);
+  const mailer: Mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL }) : createOutboxMailer(config.OUTBOX_DIR, log);
+  const pending = new Set<Promise<unknown>>();
+  const deps: Deps = {
+    db,
+    mailer,
+    clock: systemClock,
+    ids: createUlids(systemClock),
+    config,
+    log,
+    dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
+    defer(task) {
+      const p = task.catch((err) => log.error('background task failed', { error: String(err) })).finally(() => pending.delete(p));
+      pending.add(p);
+    },
+  };
+  return {
+    deps,
+    config,
+    secretsFile,
+    secretsFromFile,
+    async close() {
+      await Promise.allSettled([...pending]);
+      await mailer.close?.();
+      close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The Mailer over SMTP with nodemailer (pooled). Runs on Node and inside workerd (over
+ * `node:net`; deployed Workers block port 25, so use 587 or 465). SMTP replies become
+ * `MailSubmitError`s: 5xx permanent, everything else temporary.
+ */
+import nodemailer from 'nodemailer';
+import { assertSingleLine, MailSubmitError, type MailMessage, type Mailer } from '../email/mailer.js';
+
+export type SmtpOptions = { url: string; pool?: boolean; maxConnections?: number; rateLimitPerSecond?: number };
+
+export function toNodemailer(m: MailMessage) {
+  for (const [k, v] of Object.entries(m.headers ?? {})) assertSingleLine(v, k);
+  assertSingleLine(m.to, 'to');
+  assertSingleLine(m.subject, 'subject');
+  return {
+    from: m.from,
+    to: m.to,
+    replyTo: m.replyTo,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    messageId: m.messageId,
+    headers: m.headers,
+    textEncoding: 'base64' as const,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+export function createSmtpMailer(opts: SmtpOptions): Mailer {
+  const transport = nodemailer.createTransport(opts.url, {
+    pool: opts.pool ?? true,
+    maxConnections: opts.maxConnections ?? 2,
+    ...(opts.rateLimitPerSecond ? { rateDelta: 1000, rateLimit: opts.rateLimitPerSecond } : {}),
+  } as never);
+  return {
+    async send(message) {
+      try {
+        const info = (await transport.sendMail(toNodemailer(message))) as { messageId: string; response: string };
+        return { messageId: info.messageId, response: info.response };
+      } catch (err) {
+        if (err instanceof MailSubmitError) throw err;
+        const e = err as { responseCode?: number; response?: string; message?: string };
+        const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
+        throw new MailSubmitError(e.message ?? String(err), permanent, e.response);
+      }
+    },
+    close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+/** Builds the Workers runtime's Deps from env bindings: D1, a Queue for deliveries, SMTP or a log. */
+import { drizzle } from 'drizzle-orm/d1';
+import { parseConfig, type Config } from '../config.js';
+import { systemClock, type Deps } from '../deps.js';
+import type { Mailer } from '../email/mailer.js';
+import { createUlids } from '../ids.js';
+import { createConsoleLog } from '../log.js';
+import type { Db } from '../storage/db.js';
+import * as schema from '../storage/schema.js';
+import { createLogMailer } from './log-mailer.js';
+import { createSmtpMailer } from './smtp-mailer.js';
+
+export type WorkerEnv = {
+  DB: D1Database;
+  DELIVERIES: Queue<{ deliveryIds: string[] }>;
+  [key: string]: unknown;
+};
+
+/** Queues accept at most 100 messages per sendBatch; each message carries a page of ids. */
+const IDS_PER_MESSAGE = 50;
+const MESSAGES_PER_BATCH = 100;
+
+let cached: { env: WorkerEnv; config: Config; mailer: Mailer } | undefined;
+
+export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>) => void): Deps {
+  if (!cached || cached.env !== env) {
+    const config = parseConfig(env);
+    const log = createConsoleLog(config.LOG_LEVEL);
+    const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, pool: false }) : createLogMailer(log);
+    cached = { env, config, mailer };
+  }
+  const { config, mailer } = cached;
+  const log = createConsoleLog(config.LOG_LEVEL);
+  return {
+    db: drizzle(env.DB, { schema }) as unknown as Db,
+    mailer,
+    clock: systemClock,
+    ids: createUlids(systemClock),
+    config,
+    log,
+    dispatcher: {
+      async dispatch(ids) {
+        const messages = [];
+        for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) messages.push({ body: { deliveryIds: ids.slice(i, i + IDS_PER_MESSAGE) } });
+        for (let i = 0; i < messages.length; i += MESSAGES_PER_BATCH) await env.DELIVERIES.sendBatch(messages.slice(i, i + MESSAGES_PER_BATCH));
+      },
+    },
+    defer: (task) => waitUntil(task.catch((err) => log.error('background task failed', { error: String(err) }))),
+  };
+}

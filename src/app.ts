@@ -1,0 +1,29 @@
+/**
+ * The Nashra HTTP app. It imports nothing runtime-specific: each entry hands it a way to get
+ * the `Deps` for a request (`node.ts` builds them once; `worker.ts` from the env bindings).
+ */
+import { Hono, type Context } from 'hono';
+import type { Deps } from './deps.js';
+import { renderError } from './http/errors.js';
+import { registerAdminArticleRoutes } from './routes/admin-articles.js';
+import { registerFeedRoutes } from './routes/feeds.js';
+import { registerHomeRoutes } from './routes/home.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.js';
+
+export type AppEnv = { Variables: { deps: Deps }; Bindings: Record<string, unknown> };
+export type App = Hono<AppEnv>;
+
+export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>): App {
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('deps', await getDeps(c));
+    await next();
+  });
+  app.onError((err, c) => renderError(c, err));
+  app.notFound((c) => renderError(c, null));
+  registerHomeRoutes(app);
+  registerFeedRoutes(app);
+  registerSubscriptionRoutes(app);
+  registerAdminArticleRoutes(app);
+  return app;
+}

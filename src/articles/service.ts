@@ -1,0 +1,146 @@
+/**
+ * Editors' operations on articles. Knows nothing of HTTP: throws `AppError`s, returns records.
+ */
+import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+import {
+  deleteArticleById,
+  getArticleById,
+  listArticlesPage,
+  saveArticle,
+  slugTaken,
+  type ArticleRecord,
+} from '../storage/articles.js';
+import { isUniqueViolation } from '../storage/db.js';
+import type { ArticleRow } from '../storage/schema.js';
+import { findOrCreateAuthor, findOrCreateSection, findOrCreateTags } from '../storage/taxonomy.js';
+import type { ArticleInput } from './input.js';
+import { sanitizeArticleHtml } from './sanitize.js';
+import { slugify } from './slug.js';
+
+type ArticleDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+
+async function chooseSlug(deps: ArticleDeps, input: ArticleInput, existing?: ArticleRecord): Promise<string> {
+  if (input.slug) {
+    if (await slugTaken(deps.db, input.slug, existing?.id)) {
+      throw new AppError('conflict', `An article with slug "${input.slug}" already exists`);
+    }
+    return input.slug;
+  }
+  if (existing) return existing.slug;
+  // Derived from the title: find a free variant, as WordPress does (title-2, title-3, ...).
+  const base = slugify(input.title) || 'article';
+  for (let n = 1; n < 50; n++) {
+    const candidate = n === 1 ? base : `${base}-${n}`;
+    if (!(await slugTaken(deps.db, candidate))) return candidate;
+  }
+  return `${base}-${deps.ids.next().toLowerCase()}`;
+}
+
+async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleRecord): Promise<ArticleRecord> {
+  const { db, clock, ids, config } = deps;
+  const now = clock.now();
+  const slug = await chooseSlug(deps, input, existing);
+  const section = await findOrCreateSection(db, input.section, clock, ids);
+  const author = await findOrCreateAuthor(db, input.author, clock, ids);
+  const tagTerms = await findOrCreateTags(db, dedupeBySlug(input.tags), clock, ids);
+  const publishedAt = input.publishedAt
+    ? new Date(input.publishedAt)
+    : input.status === 'published'
+      ? (existing?.publishedAt ?? now)
+      : null;
+  const row: ArticleRow = {
+    id: existing?.id ?? ids.next(),
+    slug,
+    title: input.title,
+    summary: input.summary,
+    contentHtml: sanitizeArticleHtml(input.contentHtml, config.SITE_URL),
+    language: 'ar',
+    sectionId: section.id,
+    authorId: author.id,
+    imageUrl: input.image?.url ?? null,
+    imageType: input.image?.type ?? null,
+    imageLength: input.image?.length ?? null,
+    imageAlt: input.image?.alt ?? null,
+    canonicalUrl: input.canonicalUrl ?? `${config.SITE_URL}/articles/${encodeURIComponent(slug)}`,
+    status: input.status,
+    publishedAt,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  try {
+    await saveArticle(db, row, tagTerms.map((t) => t.id), !existing);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('conflict', `An article with slug "${slug}" already exists`);
+    throw err;
+  }
+  return (await getArticleById(db, row.id)) as ArticleRecord;
+}
+
+function dedupeBySlug<T extends { slug: string }>(list: T[]): T[] {
+  const seen = new Set<string>();
+  return list.filter((t) => !seen.has(t.slug) && seen.add(t.slug));
+}
+
+/** Creates an article; sections, authors and tags are created on first use. Throws `conflict`. */
+export function createArticle(deps: ArticleDeps, input: ArticleInput): Promise<ArticleRecord> {
+  return write(deps, input);
+}
+
+/** Replaces an article. Throws `not_found`, or `conflict` when the new slug is taken. */
+export async function updateArticle(deps: ArticleDeps, id: string, input: ArticleInput): Promise<ArticleRecord> {
+  return write(deps, input, await getArticle(deps, id));
+}
+
+/** Throws `not_found`. */
+export async function getArticle(deps: Pick<Deps, 'db'>, id: string): Promise<ArticleRecord> {
+  const found = await getArticleById(deps.db, id);
+  if (!found) throw new AppError('not_found', `No article with id "${id}"`);
+  return found;
+}
+
+/** Throws `not_found`. */
+export async function deleteArticle(deps: Pick<Deps, 'db'>, id: string): Promise<void> {
+  if (!(await deleteArticleById(deps.db, id))) throw new AppError('not_found', `No article with id "${id}"`);
+}
+
+/** One page of articles, newest first, and the cursor of the next page (or null). */
+export async function listArticles(deps: Pick<Deps, 'db'>, opts: { limit: number; cursor?: string; status?: 'draft' | 'published' }) {
+  const afterId = opts.cursor ? decodeCursor(opts.cursor) : undefined;
+  const { items, hasMore } = await listArticlesPage(deps.db, { limit: opts.limit, afterId, status: opts.status });
+  const last = items[items.length - 1];
+  return { items, nextCursor: hasMore && last ? encodeCursor(last.id) : null };
+}
+
+const encodeCursor = (id: string) => btoa(`a:${id}`).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+function decodeCursor(cursor: string): string {
+  try {
+    const raw = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    if (raw.startsWith('a:') && /^[0-9A-Z]{26}$/.test(raw.slice(2))) return raw.slice(2);
+  } catch {
+    // fall through
+  }
+  throw new AppError('invalid_request', 'Invalid cursor');
+}
+
+/** The article as the admin API shows it. */
+export function articleToJson(a: ArticleRecord) {
+  return {
+    id: a.id,
+    slug: a.slug,
+    title: a.title,
+    summary: a.summary,
+    contentHtml: a.contentHtml,
+    language: a.language,
+    status: a.status,
+    section: { slug: a.section.slug, name: a.section.name, commentary: a.section.isCommentary },
+    author: { slug: a.author.slug, name: a.author.name },
+    tags: a.tags.map((t) => ({ slug: t.slug, name: t.name })),
+    image: a.imageUrl ? { url: a.imageUrl, type: a.imageType, length: a.imageLength, alt: a.imageAlt ?? '' } : null,
+    canonicalUrl: a.canonicalUrl,
+    publishedAt: a.publishedAt?.toISOString() ?? null,
+    createdAt: a.createdAt.toISOString(),
+    updatedAt: a.updatedAt.toISOString(),
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * The `nashra` command line (Node): migrate, seed, run digests, show the admin token.
+ * Uses the same settings as `npm start` (environment variables, see README).
+ */
+import { parseArgs } from 'node:util';
+import { createNodeRuntime } from './adapters/node-deps.js';
+import { createFixedClock, type Deps } from './deps.js';
+import type { Cadence } from './digests/period.js';
+import { runDigestTick } from './digests/schedule.js';
+import { seedIfEmpty } from './seed/articles.js';
+import { deliveryCounts } from './storage/editions.js';
+
+const USAGE = `Usage: nashra <command> [options]
+
+Commands:
+  migrate                      create or upgrade the database (DATABASE_PATH)
+  seed                         add the sample Arabic articles if there are none
+  digest run [--now <ISO time>] [--cadence daily|weekly]
+                               plan this period's digest now (whatever the hour) and send it
+  admin-token                  print the admin token for the API
+  help                         show this help`;
+
+export async function runCli(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { now: { type: 'string' }, cadence: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [command, sub] = positionals;
+  if (!command || command === 'help' || values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const runtime = createNodeRuntime();
+  try {
+    switch (command) {
+      case 'migrate':
+        console.log(`database ready: ${runtime.config.DATABASE_PATH}`);
+        return 0;
+      case 'seed':
+        console.log(`added ${await seedIfEmpty(runtime.deps)} sample article(s)`);
+        return 0;
+      case 'admin-token':
+        console.log(runtime.config.ADMIN_TOKEN);
+        return 0;
+      case 'digest':
+        if (sub !== 'run') break;
+        return await digestRun(runtime.deps, values.now, values.cadence);
+    }
+    console.error(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+    return 2;
+  } finally {
+    await runtime.close();
+  }
+}
+
+async function digestRun(deps: Deps, nowArg: string | undefined, cadenceArg: string | undefined): Promise<number> {
+  const now = nowArg ? new Date(nowArg) : deps.clock.now();
+  if (Number.isNaN(now.getTime())) {
+    console.error(`--now must be an ISO time such as 2026-11-29T07:00:00Z, not "${nowArg}"`);
+    return 2;
+  }
+  if (cadenceArg && cadenceArg !== 'daily' && cadenceArg !== 'weekly') {
+    console.error('--cadence must be daily or weekly');
+    return 2;
+  }
+  const runDeps: Deps = nowArg ? { ...deps, clock: createFixedClock(now) } : deps;
+  const editions = await runDigestTick(runDeps, now, { force: true, cadences: cadenceArg ? [cadenceArg as Cadence] : undefined });
+  const counts = await deliveryCounts(deps.db, editions.map((e) => e.id));
+  for (const e of editions) {
+    const parts = counts.filter((c) => c.editionId === e.id).map((c) => `${c.status} ${c.n}`);
+    console.log(`${e.cadence} ${e.periodKey}: ${e.status === 'skipped' ? 'skipped (nothing new)' : parts.join(', ') || 'no subscribers'}`);
+  }
+  return 0;
+}
+
+// `npm run nashra -- …` runs this file directly; the `nashra` bin imports runCli.
+if (process.argv[1]?.endsWith('cli.ts')) {
+  runCli(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(err instanceof Error ? err.message : err);
+      process.exit(1);
+    },
+  );
+}

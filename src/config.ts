@@ -1,0 +1,72 @@
+/**
+ * All of Nashra's settings, validated once at each entry (`node.ts`, `worker.ts`, `cli.ts`).
+ * Every variable is documented in README's configuration table; keep the two in step.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['true', '1', 'on', 'yes'].includes(v));
+
+const url = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+const timezone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an IANA time zone such as Africa/Casablanca');
+
+export const configSchema = z.object({
+  PUBLIC_URL: url.default('http://localhost:8787'),
+  SITE_URL: url.optional(),
+  SITE_NAME: z.string().min(1).default('نشرة'),
+  SITE_DESCRIPTION: z.string().default('مقالات الرأي والتحليل'),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters'),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters'),
+  MAIL_FROM: z.string().min(3).default('نشرة <newsletter@localhost>'),
+  MAIL_REPLY_TO: z.string().optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  FEED_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
+  DIGEST_MAX_ITEMS: z.coerce.number().int().min(1).max(50).default(10),
+  DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  DIGEST_TIMEZONE: timezone.default('Africa/Casablanca'),
+  DIGEST_WEEKDAY: z.coerce.number().int().min(1).max(7).default(6),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  CONSENT_POLICY_VERSION: z.string().min(1).default('2026-11'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  // Node only
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_PATH: z.string().default('./data/nashra.db'),
+  OUTBOX_DIR: z.string().default('./data/outbox'),
+  SCHEDULER: bool.default(true),
+  SEED: bool.default(true),
+});
+
+export type Config = Omit<z.infer<typeof configSchema>, 'SITE_URL'> & { SITE_URL: string };
+
+/**
+ * Parses settings from an environment record. Throws an `Error` whose message names every
+ * offending variable, so a bad deployment stops at start-up and says why.
+ */
+export function parseConfig(env: Record<string, unknown>): Config {
+  const input: Record<string, unknown> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const v = env[key];
+    if (typeof v === 'string' && v.trim() !== '') input[key] = v.trim();
+    else if (typeof v === 'number' || typeof v === 'boolean') input[key] = String(v);
+  }
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, SITE_URL: parsed.data.SITE_URL ?? parsed.data.PUBLIC_URL };
+}

@@ -1,0 +1,99 @@
+/**
+ * Sending deliveries. Each delivery is claimed with a lease, its recipient re-checked just
+ * before submission, submitted through the Mailer port, and its outcome recorded. A sender
+ * killed at any point leaves at most the in-flight message to be sent again once its lease
+ * expires; nothing is lost.
+ */
+import type { Deps } from '../deps.js';
+import { messageIdFor, senderFields } from '../email/compose.js';
+import { renderDigestContent, renderDigestFor, type RenderedDigest } from '../email/digest.js';
+import { MailSubmitError, type MailMessage } from '../email/mailer.js';
+import { getArticlesByIds } from '../storage/articles.js';
+import { claimDelivery, completeEditions, findEditionById, finishDelivery } from '../storage/editions.js';
+import type { DeliveryRow, SubscriberRow } from '../storage/schema.js';
+import { findSubscriberById } from '../storage/subscribers.js';
+import { signToken } from '../subscribers/tokens.js';
+import { digestContent } from './content.js';
+
+export const LEASE_MS = 5 * 60_000;
+export const MAX_ATTEMPTS = 5;
+
+export type SendSummary = { submitted: number; failed: number; skipped: number; retry: number; busy: number };
+
+/** Sends the given deliveries one by one; returns what happened to them. Never throws for one bad delivery. */
+export async function sendDeliveries(deps: Deps, deliveryIds: string[]): Promise<SendSummary> {
+  const summary: SendSummary = { submitted: 0, failed: 0, skipped: 0, retry: 0, busy: 0 };
+  const rendered = new Map<string, RenderedDigest | null>();
+  const touched = new Set<string>();
+  for (const id of deliveryIds) {
+    const now = deps.clock.now();
+    const delivery = await claimDelivery(deps.db, id, now, new Date(now.getTime() + LEASE_MS));
+    if (!delivery) {
+      summary.busy++;
+      continue;
+    }
+    touched.add(delivery.editionId);
+    summary[await sendOne(deps, delivery, rendered)]++;
+  }
+  await completeEditions(deps.db, [...touched], deps.clock.now());
+  return summary;
+}
+
+async function editionRender(deps: Deps, editionId: string, cache: Map<string, RenderedDigest | null>) {
+  if (!cache.has(editionId)) {
+    const edition = await findEditionById(deps.db, editionId);
+    const list = edition ? await getArticlesByIds(deps.db, JSON.parse(edition.articleIds) as string[]) : [];
+    cache.set(editionId, edition && list.length ? renderDigestContent(digestContent(deps.config, edition, list)) : null);
+  }
+  return cache.get(editionId) ?? null;
+}
+
+async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDigest | null>): Promise<keyof SendSummary> {
+  const { db, clock } = deps;
+  const subscriber = await findSubscriberById(db, d.subscriberId);
+  const digest = await editionRender(deps, d.editionId, cache);
+  if (!subscriber || subscriber.status !== 'confirmed' || !digest) {
+    await finishDelivery(db, d.id, { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' });
+    return 'skipped';
+  }
+  try {
+    const message = await composeDigestMessage(deps, d, subscriber, digest);
+    const result = await deps.mailer.send(message);
+    await finishDelivery(db, d.id, { status: 'submitted', messageId: result.messageId, smtpResponse: result.response.slice(0, 500), submittedAt: clock.now(), error: null });
+    return 'submitted';
+  } catch (err) {
+    const permanent = err instanceof MailSubmitError && err.permanent;
+    const error = String(err instanceof Error ? err.message : err).slice(0, 500);
+    if (permanent || d.attempts >= MAX_ATTEMPTS) {
+      deps.log.error('delivery failed', { deliveryId: d.id, error });
+      await finishDelivery(db, d.id, { status: 'failed', error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
+      return 'failed';
+    }
+    deps.log.warn('delivery will be retried', { deliveryId: d.id, attempt: d.attempts, error });
+    await finishDelivery(db, d.id, { status: 'pending', error });
+    return 'retry';
+  }
+}
+
+async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow, digest: RenderedDigest): Promise<MailMessage> {
+  const { config, clock } = deps;
+  const now = clock.now();
+  const unsubscribeUrl = `${config.PUBLIC_URL}/unsubscribe?token=${await signToken(config.SECRET_KEY, 'unsubscribe', s.id, now)}`;
+  const preferencesUrl = `${config.PUBLIC_URL}/preferences?token=${await signToken(config.SECRET_KEY, 'preferences', s.id, now)}`;
+  const body = renderDigestFor(digest, { email: s.email, name: s.name, frequency: s.frequency, preferencesUrl, unsubscribeUrl });
+  const host = new URL(config.PUBLIC_URL).hostname;
+  return {
+    ...senderFields(config),
+    to: s.email,
+    subject: digest.subject,
+    ...body,
+    messageId: messageIdFor(config, d.id),
+    headers: {
+      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'List-Id': `${config.SITE_NAME.replace(/[\r\n<>"]/g, '')} <digest.${host}>`,
+      'Auto-Submitted': 'auto-generated',
+      'Feedback-ID': `${d.editionId}:digest:nashra`,
+    },
+  };
+}

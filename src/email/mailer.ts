@@ -1,0 +1,60 @@
+/**
+ * The Mailer port: how the domain hands a finished message to whatever submits it (SMTP,
+ * an outbox folder, an HTTP provider). Rendering never sends; sending never renders.
+ */
+export type MailMessage = {
+  to: string;
+  from: string;
+  replyTo?: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Our own Message-ID, `<id@domain>`; also the idempotency key for HTTP providers. */
+  messageId: string;
+  /** Extra headers (List-Unsubscribe, ...). Values must already be single-line. */
+  headers?: Record<string, string>;
+};
+
+export type SubmitResult = {
+  messageId: string;
+  /** What the receiving side said, e.g. the SMTP `250 OK: queued as ...` line, or a file path. */
+  response: string;
+};
+
+export interface Mailer {
+  /**
+   * Submits one message. Throws {@link MailSubmitError}: `permanent` for a rejection that
+   * will not change on retry (SMTP 5xx), otherwise temporary (4xx, connection trouble).
+   */
+  send(message: MailMessage): Promise<SubmitResult>;
+  close?(): Promise<void> | void;
+}
+
+export class MailSubmitError extends Error {
+  override readonly name = 'MailSubmitError';
+  constructor(
+    message: string,
+    readonly permanent: boolean,
+    readonly response?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A Mailer that keeps messages in memory, for tests and previews. */
+export function createMemoryMailer(): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return {
+    sent,
+    async send(message) {
+      sent.push(message);
+      return { messageId: message.messageId, response: `250 stored in memory (#${sent.length})` };
+    },
+  };
+}
+
+/** Rejects any header value that could smuggle a second header line or body. */
+export function assertSingleLine(value: string, field: string): string {
+  if (/[\r\n\0]/.test(value)) throw new MailSubmitError(`${field} contains a line break`, true);
+  return value;
+}

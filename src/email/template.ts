@@ -1,0 +1,106 @@
+/**
+ * A small logic-less template language for the compiled email templates.
+ *
+ * Stage one (once per distinct content): `{{name}}` (escaped), `{{{name}}}` (raw),
+ * `{{#list}}…{{/list}}` (repeat for arrays, show when truthy), `{{^x}}…{{/x}}` (show when falsy).
+ * Dotted names (`{{author.name}}`) read nested values; `{{.}}` is the current item.
+ *
+ * Stage two (once per recipient): `[[slot]]` markers left in the output are filled by
+ * {@link compileSlots}, which splits the string once so each recipient costs one join.
+ */
+type Node =
+  | { t: 'text'; v: string }
+  | { t: 'var'; name: string; raw: boolean }
+  | { t: 'section'; name: string; inverted: boolean; body: Node[] };
+
+export type Escape = (s: string) => string;
+
+export const escapeHtml: Escape = (s) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+
+export const noEscape: Escape = (s) => s;
+
+const TAG = /\{\{\{\s*([\w.]+)\s*\}\}\}|\{\{\s*([#^/]?)\s*([\w.]+)\s*\}\}/g;
+
+export function parseTemplate(source: string): Node[] {
+  const root: Node[] = [];
+  const stack: { name: string; nodes: Node[] }[] = [{ name: '', nodes: root }];
+  let last = 0;
+  for (const m of source.matchAll(TAG)) {
+    const top = stack[stack.length - 1] as { name: string; nodes: Node[] };
+    if (m.index > last) top.nodes.push({ t: 'text', v: source.slice(last, m.index) });
+    last = m.index + m[0].length;
+    if (m[1]) top.nodes.push({ t: 'var', name: m[1], raw: true });
+    else if (m[2] === '#' || m[2] === '^') {
+      const body: Node[] = [];
+      top.nodes.push({ t: 'section', name: m[3] as string, inverted: m[2] === '^', body });
+      stack.push({ name: m[3] as string, nodes: body });
+    } else if (m[2] === '/') {
+      if (top.name !== m[3]) throw new Error(`template: {{/${m[3]}}} closes {{#${top.name}}}`);
+      stack.pop();
+    } else top.nodes.push({ t: 'var', name: m[3] as string, raw: false });
+  }
+  if (stack.length !== 1) throw new Error(`template: {{#${stack[stack.length - 1]?.name}}} is never closed`);
+  if (last < source.length) root.push({ t: 'text', v: source.slice(last) });
+  return root;
+}
+
+function lookup(scopes: unknown[], name: string): unknown {
+  if (name === '.') return scopes[scopes.length - 1];
+  const [head, ...rest] = name.split('.');
+  for (let i = scopes.length - 1; i >= 0; i--) {
+    const s = scopes[i];
+    if (s && typeof s === 'object' && head as string in s) {
+      let v: unknown = (s as Record<string, unknown>)[head as string];
+      for (const k of rest) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+      return v;
+    }
+  }
+  return undefined;
+}
+
+function renderNodes(nodes: Node[], scopes: unknown[], escape: Escape, out: string[]): void {
+  for (const n of nodes) {
+    if (n.t === 'text') out.push(n.v);
+    else if (n.t === 'var') {
+      const v = lookup(scopes, n.name);
+      if (v !== undefined && v !== null) out.push(n.raw ? String(v) : escape(String(v)));
+    } else {
+      const v = lookup(scopes, n.name);
+      const truthy = Array.isArray(v) ? v.length > 0 : Boolean(v);
+      if (n.inverted) {
+        if (!truthy) renderNodes(n.body, scopes, escape, out);
+      } else if (Array.isArray(v)) {
+        for (const item of v) renderNodes(n.body, [...scopes, item], escape, out);
+      } else if (truthy) renderNodes(n.body, [...scopes, v], escape, out);
+    }
+  }
+}
+
+export type Template = (data: unknown) => string;
+
+/** Parses once; the returned function renders with `escape` applied to `{{…}}` values. */
+export function compileTemplate(source: string, escape: Escape): Template {
+  const nodes = parseTemplate(source);
+  return (data) => {
+    const out: string[] = [];
+    renderNodes(nodes, [data], escape, out);
+    return out.join('');
+  };
+}
+
+export type Slots = (values: Record<string, string>) => string;
+
+/** Splits a rendered string on `[[slot]]` markers; the result fills them per recipient. */
+export function compileSlots(rendered: string, escape: Escape): Slots {
+  const parts = rendered.split(/\[\[(\w+)\]\]/);
+  return (values) => {
+    let out = parts[0] as string;
+    for (let i = 1; i < parts.length; i += 2) {
+      const v = values[parts[i] as string];
+      if (v === undefined) throw new Error(`template: no value for slot [[${parts[i]}]]`);
+      out += escape(v) + (parts[i + 1] as string);
+    }
+    return out;
+  };
+}

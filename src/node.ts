@@ -1,0 +1,68 @@
+/**
+ * Node entry, the embedded default: SQLite file, SMTP or an outbox folder, an in-process
+ * digest scheduler. `npm start`.
+ */
+import { serve } from '@hono/node-server';
+import { resolve } from 'node:path';
+import { createNodeRuntime } from './adapters/node-deps.js';
+import { createApp } from './app.js';
+import { runDigestTick } from './digests/schedule.js';
+import { seedIfEmpty } from './seed/articles.js';
+
+const TICK_MS = 60_000;
+
+async function main(): Promise<void> {
+  let runtime;
+  try {
+    runtime = createNodeRuntime();
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  }
+  const { deps, config, secretsFile, secretsFromFile } = runtime;
+  if (config.SEED) {
+    const added = await seedIfEmpty(deps);
+    if (added) deps.log.info('seeded sample articles', { count: added });
+  }
+  const app = createApp(() => deps);
+  const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+    const url = `http://${config.HOST}:${info.port}`;
+    console.log(
+      [
+        `Nashra is running at ${url}  (public URL: ${config.PUBLIC_URL})`,
+        `  feeds:     ${url}/feed.rss  ${url}/feed.atom  ${url}/feed.json`,
+        `  database:  ${resolve(config.DATABASE_PATH)}`,
+        `  mail:      ${config.SMTP_URL ? `SMTP ${new URL(config.SMTP_URL).host}` : `outbox folder ${resolve(config.OUTBOX_DIR)}`}`,
+        `  admin:     ${secretsFromFile.includes('ADMIN_TOKEN') ? `development token in ${resolve(secretsFile)} ("ADMIN_TOKEN"), or set ADMIN_TOKEN` : 'the ADMIN_TOKEN you set'}`,
+        `  digests:   ${config.SCHEDULER ? `scheduled daily at ${String(config.DIGEST_HOUR).padStart(2, '0')}:00 ${config.DIGEST_TIMEZONE}` : 'scheduler off'}`,
+      ].join('\n'),
+    );
+  });
+
+  let ticking = false;
+  const tick = async () => {
+    if (ticking) return; // never overlap; the next tick catches up
+    ticking = true;
+    try {
+      await runDigestTick(deps, deps.clock.now());
+    } catch (err) {
+      deps.log.error('digest tick failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    } finally {
+      ticking = false;
+    }
+  };
+  const timer = config.SCHEDULER ? setInterval(tick, TICK_MS) : undefined;
+  if (config.SCHEDULER) void tick();
+
+  const shutdown = async (signal: string) => {
+    deps.log.info('shutting down', { signal });
+    if (timer) clearInterval(timer);
+    server.close();
+    await runtime.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+void main();

@@ -1,0 +1,103 @@
+/** Editions and their deliveries (the outbox). */
+import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import type { Db } from './db.js';
+import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
+
+export async function findEdition(db: Db, cadence: EditionRow['cadence'], periodKey: string) {
+  return db.select().from(editions).where(and(eq(editions.cadence, cadence), eq(editions.periodKey, periodKey))).get();
+}
+
+export async function findEditionById(db: Db, id: string) {
+  return db.select().from(editions).where(eq(editions.id, id)).get();
+}
+
+export async function latestEdition(db: Db, cadence: EditionRow['cadence']) {
+  return db.select().from(editions).where(eq(editions.cadence, cadence)).orderBy(desc(editions.windowEnd)).limit(1).get();
+}
+
+/** Inserts unless an edition for that cadence and period exists; returns the one that stands. */
+export async function insertEditionOnce(db: Db, row: EditionRow): Promise<EditionRow> {
+  await db.insert(editions).values(row).onConflictDoNothing().run();
+  return (await findEdition(db, row.cadence, row.periodKey)) as EditionRow;
+}
+
+/**
+ * Creates a pending delivery for every confirmed subscriber of the edition's cadence who has
+ * none yet. One INSERT … SELECT: no bound-parameter limit, idempotent, safe to repeat.
+ * The delivery id is derived from edition and subscriber, so it doubles as an idempotency key.
+ */
+export async function createDeliveries(db: Db, edition: EditionRow, now: Date): Promise<void> {
+  await db.run(sql`
+    INSERT INTO deliveries (id, edition_id, subscriber_id, status, attempts, created_at)
+    SELECT ${edition.id} || '-' || s.id, ${edition.id}, s.id, 'pending', 0, ${now.getTime()}
+    FROM subscribers s
+    WHERE s.status = 'confirmed' AND s.frequency = ${edition.cadence}
+    ON CONFLICT DO NOTHING`);
+}
+
+/** Ids of deliveries ready to send: pending, or held by a sender whose lease ran out. */
+export async function sendableDeliveryIds(db: Db, editionId: string, now: Date, afterId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(
+      and(
+        eq(deliveries.editionId, editionId),
+        sql`${deliveries.id} > ${afterId}`,
+        or(eq(deliveries.status, 'pending'), and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now))),
+      ),
+    )
+    .orderBy(deliveries.id)
+    .limit(limit)
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Takes a delivery for sending until `leaseUntil`. Returns undefined when another sender
+ * holds it or it is already done, so two senders never submit the same delivery.
+ */
+export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: Date): Promise<DeliveryRow | undefined> {
+  return db
+    .update(deliveries)
+    .set({ status: 'sending', leaseUntil, attempts: sql`${deliveries.attempts} + 1` })
+    .where(
+      and(
+        eq(deliveries.id, id),
+        or(eq(deliveries.status, 'pending'), and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now))),
+      ),
+    )
+    .returning()
+    .get();
+}
+
+export async function finishDelivery(db: Db, id: string, patch: Partial<DeliveryRow>): Promise<void> {
+  await db.update(deliveries).set({ leaseUntil: null, ...patch }).where(eq(deliveries.id, id)).run();
+}
+
+/** Marks editions whose deliveries are all settled as sent. */
+export async function completeEditions(db: Db, editionIds: string[], now: Date): Promise<void> {
+  if (editionIds.length === 0) return;
+  await db.run(sql`
+    UPDATE editions SET status = 'sent', completed_at = ${now.getTime()}
+    WHERE status = 'sending' AND id IN (${sql.join(editionIds.map((id) => sql`${id}`), sql`, `)})
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND d.status IN ('pending', 'sending'))`);
+}
+
+export async function openEditions(db: Db): Promise<EditionRow[]> {
+  return db.select().from(editions).where(eq(editions.status, 'sending')).orderBy(editions.createdAt).all();
+}
+
+export async function deliveryCounts(db: Db, editionIds: string[]) {
+  if (editionIds.length === 0) return [];
+  return db
+    .select({ editionId: deliveries.editionId, status: deliveries.status, n: sql<number>`count(*)` })
+    .from(deliveries)
+    .where(inArray(deliveries.editionId, editionIds))
+    .groupBy(deliveries.editionId, deliveries.status)
+    .all();
+}
+
+export async function recentEditions(db: Db, limit: number) {
+  return db.select().from(editions).orderBy(desc(editions.createdAt)).limit(limit).all();
+}

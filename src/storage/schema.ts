@@ -1,0 +1,145 @@
+/**
+ * The drizzle schema: the single description of Nashra's tables. The SQL migrations in `db/`
+ * are generated from it (`npx drizzle-kit generate`) and applied by both runtimes.
+ * Times are stored as integer milliseconds since the epoch (UTC).
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+export const sections = sqliteTable('sections', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  /** Whether pieces in this section are commentary, and so go into digests. */
+  isCommentary: integer('is_commentary', { mode: 'boolean' }).notNull().default(true),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const authors = sqliteTable('authors', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const tags = sqliteTable('tags', {
+  id: text('id').primaryKey(),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: ms('created_at').notNull(),
+});
+
+export const articles = sqliteTable(
+  'articles',
+  {
+    id: text('id').primaryKey(),
+    slug: text('slug').notNull().unique(),
+    title: text('title').notNull(),
+    summary: text('summary').notNull(),
+    /** Sanitized on the way in; never stored raw. */
+    contentHtml: text('content_html').notNull(),
+    language: text('language').notNull().default('ar'),
+    sectionId: text('section_id').notNull().references(() => sections.id),
+    authorId: text('author_id').notNull().references(() => authors.id),
+    imageUrl: text('image_url'),
+    imageType: text('image_type'),
+    imageLength: integer('image_length'),
+    imageAlt: text('image_alt'),
+    canonicalUrl: text('canonical_url').notNull(),
+    status: text('status', { enum: ['draft', 'published'] }).notNull(),
+    publishedAt: ms('published_at'),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+  },
+  (t) => [
+    index('articles_status_published_idx').on(t.status, t.publishedAt, t.id),
+    index('articles_section_idx').on(t.sectionId, t.publishedAt),
+    index('articles_author_idx').on(t.authorId, t.publishedAt),
+  ],
+);
+
+export const articleTags = sqliteTable(
+  'article_tags',
+  {
+    articleId: text('article_id').notNull().references(() => articles.id, { onDelete: 'cascade' }),
+    tagId: text('tag_id').notNull().references(() => tags.id),
+    position: integer('position').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.tagId] }), index('article_tags_tag_idx').on(t.tagId)],
+);
+
+export const subscribers = sqliteTable(
+  'subscribers',
+  {
+    id: text('id').primaryKey(),
+    /** Normalised address (domain lower-cased); unique. */
+    email: text('email').notNull().unique(),
+    name: text('name'),
+    status: text('status', { enum: ['pending', 'confirmed', 'unsubscribed'] }).notNull(),
+    frequency: text('frequency', { enum: ['daily', 'weekly'] }).notNull(),
+    timezone: text('timezone').notNull().default('Africa/Casablanca'),
+    preferredHour: integer('preferred_hour').notNull().default(7),
+    createdAt: ms('created_at').notNull(),
+    updatedAt: ms('updated_at').notNull(),
+    confirmedAt: ms('confirmed_at'),
+    unsubscribedAt: ms('unsubscribed_at'),
+    confirmationSentAt: ms('confirmation_sent_at'),
+    // Consent record: when, from where, through what, under which policy.
+    consentAt: ms('consent_at').notNull(),
+    consentIp: text('consent_ip'),
+    consentUserAgent: text('consent_user_agent'),
+    consentSource: text('consent_source', { enum: ['page', 'api', 'import'] }).notNull(),
+    consentPolicyVersion: text('consent_policy_version').notNull(),
+  },
+  (t) => [index('subscribers_status_frequency_idx').on(t.status, t.frequency, t.id)],
+);
+
+export const editions = sqliteTable(
+  'editions',
+  {
+    id: text('id').primaryKey(),
+    cadence: text('cadence', { enum: ['daily', 'weekly'] }).notNull(),
+    /** The period this edition covers, e.g. `2026-11-29` (daily) or `2026-W48` (weekly). */
+    periodKey: text('period_key').notNull(),
+    status: text('status', { enum: ['sending', 'sent', 'skipped'] }).notNull(),
+    /** Articles published after this instant (exclusive) and up to `windowEnd` (inclusive). */
+    windowStart: ms('window_start'),
+    windowEnd: ms('window_end').notNull(),
+    /** JSON array of article ids, in the order they appear in the digest. */
+    articleIds: text('article_ids').notNull().default('[]'),
+    createdAt: ms('created_at').notNull(),
+    completedAt: ms('completed_at'),
+  },
+  (t) => [uniqueIndex('editions_cadence_period_uq').on(t.cadence, t.periodKey)],
+);
+
+export const deliveries = sqliteTable(
+  'deliveries',
+  {
+    id: text('id').primaryKey(),
+    editionId: text('edition_id').notNull().references(() => editions.id),
+    subscriberId: text('subscriber_id').notNull().references(() => subscribers.id),
+    status: text('status', { enum: ['pending', 'sending', 'submitted', 'failed', 'skipped'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** While `sending`, the claim is held until this instant; after it, another sender may retry. */
+    leaseUntil: ms('lease_until'),
+    messageId: text('message_id'),
+    smtpResponse: text('smtp_response'),
+    error: text('error'),
+    createdAt: ms('created_at').notNull(),
+    submittedAt: ms('submitted_at'),
+  },
+  (t) => [
+    uniqueIndex('deliveries_edition_subscriber_uq').on(t.editionId, t.subscriberId),
+    index('deliveries_status_idx').on(t.status, t.editionId),
+  ],
+);
+
+export type ArticleRow = typeof articles.$inferSelect;
+export type SectionRow = typeof sections.$inferSelect;
+export type AuthorRow = typeof authors.$inferSelect;
+export type TagRow = typeof tags.$inferSelect;
+export type SubscriberRow = typeof subscribers.$inferSelect;
+export type EditionRow = typeof editions.$inferSelect;
+export type DeliveryRow = typeof deliveries.$inferSelect;
