@@ -1,0 +1,69 @@
+/** Builders for tests on Node: a real in-memory SQLite, a memory mailer, a fixed clock. */
+import { openSqlite } from '../../src/adapters/sqlite.js';
+import { createApp } from '../../src/app.js';
+import { parseConfig, type Config } from '../../src/config.js';
+import { createFixedClock, type Deps } from '../../src/deps.js';
+import { sendDeliveries } from '../../src/digests/send.js';
+import { createMemoryMailer, type Mailer } from '../../src/email/mailer.js';
+import { createUlids } from '../../src/ids.js';
+import { silentLog } from '../../src/log.js';
+
+export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return parseConfig({
+    ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+    SECRET_KEY: 'test-secret-key-0123456789-0123456789-abcdef',
+    PUBLIC_URL: 'https://nashra.test',
+    SITE_URL: 'https://site.test',
+    DATABASE_PATH: ':memory:',
+    ...overrides,
+  });
+}
+
+export type TestDeps = Deps & {
+  mailer: Mailer & { sent: ReturnType<typeof createMemoryMailer>['sent'] };
+  clock: ReturnType<typeof createFixedClock>;
+  close(): void;
+};
+
+/** Fresh deps over a new in-memory database; deliveries are sent in-process. */
+export function createTestDeps(opts: { now?: string; config?: Record<string, string>; mailer?: Mailer } = {}): TestDeps {
+  const { db, close } = openSqlite(':memory:');
+  const clock = createFixedClock(opts.now ?? '2026-11-29T08:00:00Z');
+  const mailer = (opts.mailer ?? createMemoryMailer()) as TestDeps['mailer'];
+  const deps: TestDeps = {
+    db,
+    mailer,
+    clock,
+    ids: createUlids(clock),
+    config: testConfig(opts.config),
+    log: silentLog,
+    dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
+    defer: () => {},
+    close,
+  };
+  return deps;
+}
+
+export function createTestApp(deps: Deps) {
+  return createApp(() => deps);
+}
+
+export const adminHeaders = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+
+/** A valid article body for the admin API; override any field. */
+export function articleBody(overrides: Record<string, unknown> = {}) {
+  return {
+    title: 'الإصلاح التدريجي وحدود الاستقرار',
+    summary: 'قراءة في تجربة الإصلاح المحلي.',
+    contentHtml: '<p>نص المقال الكامل.</p>',
+    section: { name: 'رأي', slug: 'opinion' },
+    author: { name: 'سعيد الإدريسي', slug: 'said-idrissi' },
+    tags: ['إصلاح'],
+    image: { url: 'https://site.test/images/a.jpg', type: 'image/jpeg', length: 12345, alt: 'صورة' },
+    publishedAt: '2026-11-29T06:00:00Z',
+    status: 'published',
+    ...overrides,
+  };
+}

@@ -1,0 +1,8 @@
+// Every test starts from an empty, migrated D1: storage would otherwise leak between tests.
+import { applyD1Migrations, env, reset } from 'cloudflare:test';
+import { beforeEach } from 'vitest';
+
+beforeEach(async () => {
+  await reset();
+  await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+});
