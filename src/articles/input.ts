@@ -28,7 +28,7 @@ const term = z
 
 export const articleInputSchema = z
   .object({
-    title: z.string().transform(cleanLine).pipe(z.string().min(1, 'is required').max(1000)),
+    title: z.string().transform(cleanLine).pipe(z.string().min(1, 'is required').max(10_000)),
     slug: slug.optional(),
     summary: z.string().transform(cleanText).pipe(z.string().max(5000)),
     contentHtml: z.string().max(1_000_000),

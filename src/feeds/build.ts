@@ -6,6 +6,8 @@
 import { Feed } from 'feed';
 import type { Config } from '../config.js';
 import type { ArticleRecord } from '../storage/articles.js';
+import { escapeHtml } from '../email/template.js';
+import { forAttribute, forCdata, xmlChars } from './xml-text.js';
 
 export type FeedFormat = 'rss' | 'atom' | 'json';
 
@@ -27,8 +29,8 @@ export function buildFeed(config: Config, scope: FeedScope, items: ArticleRecord
   const updated = new Date(Math.max(0, ...items.map((a) => a.updatedAt.getTime())));
   const feed = new Feed({
     id: `${base}/feed.atom`,
-    title: scope.title,
-    description: scope.description,
+    title: xmlChars(scope.title),
+    description: xmlChars(scope.description),
     link: scope.homeUrl,
     language: 'ar',
     updated,
@@ -36,24 +38,35 @@ export function buildFeed(config: Config, scope: FeedScope, items: ArticleRecord
     copyright: `© ${config.SITE_NAME}`,
     feedLinks: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom`, json: `${base}/feed.json` },
   });
+  // XML formats need their text made safe for the `feed` package (see xml-text.ts); JSON does not.
+  // Atom titles and summaries are written as type="html", so plain text is escaped as HTML first.
+  const same = (t: string) => t;
+  const cdata = format === 'json' ? same : format === 'atom' ? (t: string) => forCdata(escapeHtml(t)) : forCdata;
+  const text = format === 'json' ? same : xmlChars;
+  const label = format === 'atom' ? forAttribute : text;
   for (const a of items) {
     feed.addItem({
-      title: a.title,
+      title: cdata(a.title),
       id: `urn:nashra:article:${a.id}`,
       guid: `urn:nashra:article:${a.id}`,
       link: a.canonicalUrl,
       date: a.updatedAt,
       published: a.publishedAt ?? a.updatedAt,
-      description: a.summary,
-      content: rtlContent(a.contentHtml),
-      author: [{ name: a.author.name, link: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }],
-      category: [a.section, ...a.tags].map((t) => ({ name: t.name, term: t.slug })),
+      description: cdata(a.summary),
+      content: forCdataOrJson(format, rtlContent(a.contentHtml)),
+      author: [{ name: text(a.author.name), link: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }],
+      category: [a.section, ...a.tags].map((t) => ({ name: label(t.name), term: text(t.slug) })),
       ...(a.imageUrl ? { image: { url: a.imageUrl, type: a.imageType ?? undefined, length: a.imageLength ?? undefined } } : {}),
     });
   }
   if (format === 'rss') return feed.rss2();
   if (format === 'atom') return finishAtom(feed.atom1());
   return finishJson(feed.json1());
+}
+
+/** Content is HTML already: made CDATA-safe for XML, left alone for JSON. */
+function forCdataOrJson(format: FeedFormat, html: string): string {
+  return format === 'json' ? html : forCdata(html);
 }
 
 /** `feed` declares no language on Atom documents: add `xml:lang` to the root element. */

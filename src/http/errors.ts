@@ -27,6 +27,7 @@ function toAppError(err: unknown): AppError {
 function wantsJson(c: Context<AppEnv>): boolean {
   const path = c.req.path;
   if (path.startsWith('/api/') || path.startsWith('/webhooks/')) return true;
+  if ((c.req.header('content-type') ?? '').includes('json')) return true; // a JSON client gets JSON back
   const accept = c.req.header('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
 }

@@ -1,0 +1,122 @@
+import { eq } from 'drizzle-orm';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runDigestTick } from '../../src/digests/schedule.js';
+import { MailSubmitError, type MailMessage } from '../../src/email/mailer.js';
+import { deliveries, editions } from '../../src/storage/schema.js';
+import { createTestDeps, type TestDeps } from '../support/deps.js';
+import { addArticle, addSubscriber } from '../support/fixtures.js';
+
+let deps: TestDeps;
+beforeEach(() => {
+  deps = createTestDeps({ now: '2026-11-29T08:00:00Z' }); // 09:00 in Casablanca
+});
+afterEach(() => deps.close());
+
+const tick = (at: string, opts = {}) => {
+  deps.clock.set(at);
+  return runDigestTick(deps, deps.clock.now(), { cadences: ['daily'], ...opts });
+};
+
+describe('digest editions', () => {
+  it('sends one digest per confirmed subscriber, however often the scheduler ticks', async () => {
+    await addArticle(deps, { title: 'مقال الرأي الأول', publishedAt: '2026-11-29T05:00:00Z' });
+    const reader = await addSubscriber(deps, { name: 'ليلى' });
+    await addSubscriber(deps, { status: 'pending' });
+    await addSubscriber(deps, { status: 'unsubscribed' });
+    await addSubscriber(deps, { frequency: 'weekly' });
+    await Promise.all([tick('2026-11-29T08:00:00Z'), tick('2026-11-29T08:00:00Z')]);
+    await tick('2026-11-29T08:15:00Z');
+    await tick('2026-11-29T20:00:00Z');
+    expect(deps.mailer.sent.map((m) => m.to)).toEqual([reader.email]);
+    expect(await deps.db.select().from(editions).all()).toHaveLength(1);
+    const [m] = deps.mailer.sent as [MailMessage];
+    expect(m.subject).toContain('النشرة اليومية');
+    expect(m.html).toContain('مقال الرأي الأول');
+    expect(m.html).toContain('ليلى');
+    expect(m.text).toContain('مقال الرأي الأول');
+    expect(m.headers).toMatchObject({ 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'Auto-Submitted': 'auto-generated' });
+    expect(m.headers?.['List-Unsubscribe']).toMatch(/^<https:\/\/nashra\.test\/unsubscribe\?token=[\w.-]+>$/);
+    expect(m.html).toContain('utm_source=nashra');
+  });
+
+  it('waits for the local hour, and catches up a missed period once', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    await addSubscriber(deps);
+    await tick('2026-11-29T05:30:00Z'); // 06:30 local: too early
+    expect(deps.mailer.sent).toHaveLength(0);
+    await tick('2026-11-29T22:30:00Z'); // 23:30 local: late, but the same local day
+    expect(deps.mailer.sent).toHaveLength(1);
+  });
+
+  it('holds only commentary published since the previous edition, and skips a day with none', async () => {
+    await addArticle(deps, { title: 'قديم', publishedAt: '2026-11-29T05:00:00Z' });
+    await addArticle(deps, { title: 'خبر', section: { name: 'أخبار', slug: 'news', commentary: false }, publishedAt: '2026-11-29T06:00:00Z' });
+    await addSubscriber(deps);
+    await tick('2026-11-29T08:00:00Z');
+    const [day1] = await tick('2026-11-30T08:00:00Z');
+    expect(day1?.status).toBe('skipped');
+    await addArticle(deps, { title: 'جديد', publishedAt: '2026-12-01T06:00:00Z' });
+    await tick('2026-12-01T08:00:00Z');
+    const bodies = deps.mailer.sent.map((m) => m.text);
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toContain('قديم');
+    expect(bodies[0]).not.toContain('خبر');
+    expect(bodies[1]).toContain('جديد');
+    expect(bodies[1]).not.toContain('قديم');
+  });
+
+  it('skips a subscriber who unsubscribes after planning, before sending', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    const s = await addSubscriber(deps);
+    deps.dispatcher = { dispatch: async () => {} }; // plan only
+    await tick('2026-11-29T08:00:00Z');
+    const { updateSubscriber } = await import('../../src/storage/subscribers.js');
+    await updateSubscriber(deps.db, s.id, { status: 'unsubscribed' });
+    const { sendDeliveries } = await import('../../src/digests/send.js');
+    const ids = (await deps.db.select().from(deliveries).all()).map((d) => d.id);
+    expect(await sendDeliveries(deps, ids)).toMatchObject({ skipped: 1, submitted: 0 });
+    expect(deps.mailer.sent).toHaveLength(0);
+  });
+
+  it('retries a temporary failure and records a permanent one, once each', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    const flaky = await addSubscriber(deps, { email: 'flaky@example.com' });
+    const bad = await addSubscriber(deps, { email: 'bad@example.com' });
+    let flakyCalls = 0;
+    const real = deps.mailer;
+    deps.mailer = Object.assign(Object.create(real), {
+      sent: real.sent,
+      async send(m: MailMessage) {
+        if (m.to === bad.email) throw new MailSubmitError('550 no such user', true, '550 5.1.1 no such user');
+        if (m.to === flaky.email && flakyCalls++ === 0) throw new MailSubmitError('421 try later', false);
+        return real.send(m);
+      },
+    });
+    await tick('2026-11-29T08:00:00Z');
+    await tick('2026-11-29T08:15:00Z');
+    const rows = await deps.db.select().from(deliveries).all();
+    const byEmail = (id: string) => rows.find((r) => r.subscriberId === id);
+    expect(byEmail(flaky.id)).toMatchObject({ status: 'submitted', attempts: 2 });
+    expect(byEmail(bad.id)).toMatchObject({ status: 'failed', attempts: 1, smtpResponse: '550 5.1.1 no such user' });
+    expect(deps.mailer.sent.map((m) => m.to)).toEqual([flaky.email]);
+    const [edition] = await deps.db.select().from(editions).where(eq(editions.cadence, 'daily')).all();
+    expect(edition?.status).toBe('sent');
+  });
+
+  it('resends nothing that a crashed sender already submitted, and takes over an expired lease', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    await addSubscriber(deps);
+    await addSubscriber(deps);
+    deps.dispatcher = { dispatch: async () => {} };
+    await tick('2026-11-29T08:00:00Z');
+    const [first, second] = (await deps.db.select({ id: deliveries.id }).from(deliveries).orderBy(deliveries.id).all()) as [{ id: string }, { id: string }];
+    const { claimDelivery } = await import('../../src/storage/editions.js');
+    const { sendDeliveries } = await import('../../src/digests/send.js');
+    await sendDeliveries(deps, [first.id]); // submitted, then the process "dies"
+    await claimDelivery(deps.db, second.id, deps.clock.now(), new Date(deps.clock.now().getTime() + 60_000)); // held in flight
+    expect(await sendDeliveries(deps, [first.id, second.id])).toMatchObject({ submitted: 0, busy: 2 });
+    deps.clock.advance(61_000);
+    expect(await sendDeliveries(deps, [first.id, second.id])).toMatchObject({ submitted: 1, busy: 1 });
+    expect(deps.mailer.sent).toHaveLength(2);
+  });
+});
