@@ -1,6 +1,6 @@
 /** One scheduler tick: plan the editions that are due, then hand their deliveries to a sender. */
 import type { Deps } from '../deps.js';
-import { openEditions, sendableDeliveryIds } from '../storage/editions.js';
+import { completeEditions, openEditions, sendableDeliveryIds } from '../storage/editions.js';
 import type { EditionRow } from '../storage/schema.js';
 import { planEdition } from './editions.js';
 import { isDue, type Cadence } from './period.js';
@@ -25,10 +25,13 @@ export async function runDigestTick(deps: Deps, now: Date, opts: TickOptions = {
     if (due) planned.push(await planEdition(deps, cadence, now));
   }
   // Also pick up editions left open by an earlier tick or a crashed sender.
-  for (const edition of await openEditions(deps.db)) {
+  const open = await openEditions(deps.db);
+  for (const edition of open) {
     if (!planned.some((e) => e.id === edition.id)) planned.push(edition);
     await dispatchEdition(deps, edition, now);
   }
+  // An edition with nothing left to send (or no subscribers at all) is done.
+  await completeEditions(deps.db, open.map((e) => e.id), deps.clock.now());
   return planned;
 }
 
