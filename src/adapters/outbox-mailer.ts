@@ -10,7 +10,8 @@ import type { Mailer } from '../email/mailer.js';
 import { toNodemailer } from './smtp-mailer.js';
 
 export function createOutboxMailer(dir: string, log: Log): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'crlf' });
+  // nodemailer knows CRLF as 'windows' (or 'win', 'dos', '\r\n'); anything else gives bare LF.
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const folder = resolve(dir);
   return {
     async send(message) {

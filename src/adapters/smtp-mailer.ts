@@ -12,6 +12,7 @@ export function toNodemailer(m: MailMessage) {
   for (const [k, v] of Object.entries(m.headers ?? {})) assertSingleLine(v, k);
   assertSingleLine(m.to, 'to');
   assertSingleLine(m.subject, 'subject');
+  const { headers, list } = splitListId(m.headers);
   return {
     from: m.from,
     to: m.to,
@@ -20,11 +21,25 @@ export function toNodemailer(m: MailMessage) {
     text: m.text,
     html: m.html,
     messageId: m.messageId,
-    headers: m.headers,
+    headers,
+    ...(list ? { list } : {}),
     textEncoding: 'base64' as const,
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+/**
+ * `List-Id: phrase <id>` goes through nodemailer's `list` option: as a plain header, a
+ * non-ASCII phrase makes nodemailer encode the whole value, `<id>` included, and no client can
+ * read the list id any more (RFC 2919; RFC 2047 forbids encoded-words inside angle brackets).
+ */
+function splitListId(all: Record<string, string> = {}) {
+  const key = Object.keys(all).find((k) => k.toLowerCase() === 'list-id');
+  const parts = key ? /^(.*?)\s*<([^<>\s]+)>$/.exec(all[key] as string) : null;
+  if (!key || !parts) return { headers: all, list: undefined };
+  const { [key]: _listId, ...headers } = all;
+  return { headers, list: { id: { url: parts[2] as string, comment: parts[1] || undefined } } };
 }
 
 export function createSmtpMailer(opts: SmtpOptions): Mailer {
