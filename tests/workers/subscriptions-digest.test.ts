@@ -1,0 +1,157 @@
+/**
+ * Sign-up and confirmation over HTTP, then the digest pipeline on Workers: the Cron handler
+ * plans editions and enqueues deliveries, the Queue consumer submits them (log mailer: no
+ * SMTP_URL in the test bindings).
+ */
+import { env } from 'cloudflare:workers';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { signToken } from '../../src/subscribers/tokens.js';
+import { call, createArticle } from './support/api.js';
+import { fireRealCron, recordingEnv, runCron, runQueue } from './support/handlers.js';
+
+// Tuesday 18 November 2025 in Africa/Casablanca (UTC+1): the daily digest is due from 07:00
+// local; the weekly one (Saturday) is not.
+const PUBLISHED = '2025-11-18T06:30:00Z';
+const BEFORE_DIGEST_HOUR = '2025-11-18T05:00:00Z';
+const CRON_AT = '2025-11-18T09:00:00Z';
+const CRON_AGAIN = '2025-11-18T09:15:00Z';
+
+async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
+  return (await env.DB.prepare(sql).bind(...binds).all<T>()).results;
+}
+
+function subscribe(email: string, frequency: 'daily' | 'weekly' = 'daily') {
+  return call('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, frequency }) });
+}
+
+async function subscriberId(email: string): Promise<string> {
+  const [row] = await rows<{ id: string }>('SELECT id FROM subscribers WHERE email = ?', email);
+  if (!row) throw new Error(`no subscriber ${email}`);
+  return row.id;
+}
+
+/** Follows the confirmation link the reader would get. Signed at the real time: the worker checks expiry against its clock. */
+async function confirm(email: string): Promise<Response> {
+  const token = await signToken(env.SECRET_KEY, 'confirm', await subscriberId(email), new Date());
+  return call(`/confirm?token=${encodeURIComponent(token)}`);
+}
+
+async function subscribeConfirmed(email: string, frequency: 'daily' | 'weekly' = 'daily'): Promise<string> {
+  expect((await subscribe(email, frequency)).status).toBe(202);
+  expect((await confirm(email)).status).toBe(200);
+  return subscriberId(email);
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('sign-up', () => {
+  it('answers 202 and records a pending subscriber with its consent', async () => {
+    const res = await subscribe('Reader@Example.COM', 'weekly');
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ status: 'pending' });
+    const [row] = await rows<Record<string, unknown>>('SELECT * FROM subscribers');
+    expect(row).toMatchObject({ email: 'Reader@example.com', status: 'pending', frequency: 'weekly', consent_source: 'api' });
+    expect(row?.confirmation_sent_at).toEqual(expect.any(Number));
+  });
+
+  it('confirms through the signed link and refuses a tampered one', async () => {
+    await subscribe('reader@example.com');
+    const token = await signToken(env.SECRET_KEY, 'confirm', await subscriberId('reader@example.com'), new Date());
+    expect((await call(`/confirm?token=${token.slice(0, -2)}xx`)).status).toBe(400);
+    expect((await rows<{ status: string }>('SELECT status FROM subscribers'))[0]?.status).toBe('pending');
+    expect((await call(`/confirm?token=${token}`)).status).toBe(200);
+    expect((await rows<{ status: string }>('SELECT status FROM subscribers'))[0]?.status).toBe('confirmed');
+  });
+});
+
+describe('digest on Workers', () => {
+  it('plans one edition across repeated and overlapping cron runs, with deliveries for confirmed subscribers only', async () => {
+    const piece = await createArticle({ title: 'رأي في الإصلاح', publishedAt: PUBLISHED });
+    const news = await createArticle({ title: 'خبر عاجل', section: { name: 'أخبار', slug: 'news', commentary: false }, publishedAt: PUBLISHED });
+    const confirmed = await subscribeConfirmed('confirmed@example.com');
+    await subscribeConfirmed('weekly@example.com', 'weekly');
+    expect((await subscribe('pending@example.com')).status).toBe(202);
+    const testEnv = recordingEnv();
+
+    await runCron(testEnv, BEFORE_DIGEST_HOUR);
+    expect(await rows('SELECT id FROM editions')).toEqual([]);
+
+    // Two overlapping ticks (a retried Cron) and a later one in the same period.
+    await Promise.all([runCron(testEnv, CRON_AT), runCron(testEnv, CRON_AT)]);
+    await runCron(testEnv, CRON_AGAIN);
+    const editions = await rows<{ id: string; cadence: string; period_key: string; status: string; article_ids: string }>('SELECT * FROM editions');
+    expect(editions).toHaveLength(1);
+    const [edition] = editions;
+    expect(edition).toMatchObject({ cadence: 'daily', period_key: '2025-11-18', status: 'sending' });
+    expect(JSON.parse(edition?.article_ids ?? '')).toEqual([piece.id]); // not the news item
+    expect(JSON.parse(edition?.article_ids ?? '')).not.toContain(news.id);
+
+    const deliveries = await rows<{ id: string; subscriber_id: string; status: string }>('SELECT * FROM deliveries');
+    expect(deliveries).toEqual([expect.objectContaining({ subscriber_id: confirmed, status: 'pending' })]);
+    // Each tick hands the open edition's pending deliveries to the Queue.
+    expect(testEnv.sent).toEqual(Array(3).fill({ deliveryIds: [deliveries[0]?.id] }));
+  });
+
+  it('adds only the missing deliveries when a reader confirms while the edition is open', async () => {
+    await createArticle({ publishedAt: PUBLISHED });
+    const first = await subscribeConfirmed('first@example.com');
+    await subscribe('late@example.com');
+    const testEnv = recordingEnv();
+    await runCron(testEnv, CRON_AT);
+    expect((await confirm('late@example.com')).status).toBe(200);
+    await runCron(testEnv, CRON_AGAIN);
+    const late = await subscriberId('late@example.com');
+    const deliveries = await rows<{ subscriber_id: string }>('SELECT subscriber_id FROM deliveries ORDER BY subscriber_id');
+    expect(deliveries.map((d) => d.subscriber_id)).toEqual([first, late].sort());
+    expect(await rows('SELECT id FROM editions')).toHaveLength(1);
+  });
+
+  it('the queue consumer submits each delivery once and closes the edition', async () => {
+    await createArticle({ title: 'تحليل الأسبوع', publishedAt: PUBLISHED });
+    const ids = [await subscribeConfirmed('a@example.com'), await subscribeConfirmed('b@example.com')];
+    const testEnv = recordingEnv();
+    await runCron(testEnv, CRON_AT);
+    await runCron(testEnv, CRON_AGAIN); // the same ids go on the Queue twice
+    expect(testEnv.sent).toHaveLength(2);
+
+    const logged = vi.spyOn(console, 'log');
+    const result = await runQueue(testEnv, testEnv.sent);
+    expect(result.retryMessages).toEqual([]);
+    expect(result.explicitAcks.sort()).toEqual(['message-0', 'message-1']);
+
+    const deliveries = await rows<Record<string, unknown>>('SELECT * FROM deliveries ORDER BY subscriber_id');
+    expect(deliveries.map((d) => d.subscriber_id)).toEqual(ids.sort());
+    for (const d of deliveries) {
+      expect(d).toMatchObject({ status: 'submitted', attempts: 1, smtp_response: 'logged (no SMTP_URL configured)', error: null });
+      expect(d.message_id).toMatch(/^<.+@.+>$/);
+      expect(d.submitted_at).toEqual(expect.any(Number));
+    }
+    const mails = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('mail not sent'));
+    expect(mails).toHaveLength(2); // one per subscriber, not one per queued copy
+    expect(mails.join('\n')).toContain('a@example.com');
+    expect((await rows<{ status: string }>('SELECT status FROM editions'))[0]?.status).toBe('sent');
+  });
+
+  it('skips the edition and enqueues nothing when there is no commentary to send', async () => {
+    await createArticle({ section: { name: 'أخبار', slug: 'news', commentary: false }, publishedAt: PUBLISHED });
+    await subscribeConfirmed('reader@example.com');
+    const testEnv = recordingEnv();
+    await runCron(testEnv, CRON_AT);
+    expect(await rows<{ status: string }>('SELECT status FROM editions')).toEqual([{ status: 'skipped' }]);
+    expect(await rows('SELECT id FROM deliveries')).toEqual([]);
+    expect(testEnv.sent).toEqual([]);
+  });
+
+  // The path as wrangler.toml wires it: the Cron handler of the main module sends to the real
+  // DELIVERIES Queue, and Miniflare hands the batch to the consumer (after max_batch_timeout).
+  it('goes from the Cron Trigger through the real Queue to a submitted delivery', async () => {
+    await createArticle({ publishedAt: PUBLISHED });
+    await subscribeConfirmed('reader@example.com');
+    await fireRealCron(CRON_AT);
+    expect(await rows('SELECT status FROM deliveries')).toHaveLength(1);
+    await vi.waitFor(async () => expect(await rows('SELECT status FROM deliveries')).toEqual([{ status: 'submitted' }]), { timeout: 15_000, interval: 250 });
+    expect(await rows('SELECT status FROM editions')).toEqual([{ status: 'sent' }]);
+  }, 20_000);
+});
