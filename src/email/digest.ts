@@ -4,10 +4,10 @@
  */
 import { FREQUENCY_LABEL } from '../locale.js';
 import { digestHtml, digestText } from './compiled/templates.js';
-import { compileSlots, compileTemplate, escapeHtml, noEscape, type Slots } from './template.js';
+import { compileSlots, compileTemplate, escapeHtml, guardSlots, noEscape, type Slots } from './template.js';
 
-const html = compileTemplate(digestHtml, escapeHtml);
-const text = compileTemplate(digestText, noEscape);
+const html = compileTemplate(digestHtml, guardSlots(escapeHtml));
+const text = compileTemplate(digestText, guardSlots(noEscape));
 
 export type DigestArticle = {
   title: string;

@@ -91,9 +91,20 @@ export function compileTemplate(source: string, escape: Escape): Template {
 
 export type Slots = (values: Record<string, string>) => string;
 
+/** Stands in for "[" inside stage-one values (U+E000, private use); {@link compileSlots} puts it back. */
+const VALUE_BRACKET = '\uE000';
+
+/**
+ * For stage-one templates whose output goes to {@link compileSlots}: values (an article title
+ * with "[[…]]") can then never form a slot marker, which would be filled or throw per recipient.
+ */
+export function guardSlots(escape: Escape): Escape {
+  return (s) => escape(s).replaceAll('[', VALUE_BRACKET);
+}
+
 /** Splits a rendered string on `[[slot]]` markers; the result fills them per recipient. */
 export function compileSlots(rendered: string, escape: Escape): Slots {
-  const parts = rendered.split(/\[\[(\w+)\]\]/);
+  const parts = rendered.split(/\[\[(\w+)\]\]/).map((p, i) => (i % 2 ? p : p.replaceAll(VALUE_BRACKET, '[')));
   return (values) => {
     let out = parts[0] as string;
     for (let i = 1; i < parts.length; i += 2) {
