@@ -22,7 +22,6 @@ export default defineConfig({
                 PUBLIC_URL: 'https://nashra.test',
                 SITE_URL: 'https://site.test',
                 SEED: 'false',
-                LOG_LEVEL: 'warn',
               },
             },
           })),

@@ -23,7 +23,9 @@ for (const file of names) {
     if (result.errors?.length) {
       throw new Error(`${file}: ${result.errors.map((e) => e.formattedMessage ?? e.message).join('; ')}`);
     }
-    output = result.html;
+    // Indentation is collapsible white space in HTML (no <pre> in our templates): dropping it
+    // keeps digests well under Gmail's 102 KB clipping limit.
+    output = result.html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
   }
   entries.push(`export const ${key} = ${JSON.stringify(output)};`);
 }
