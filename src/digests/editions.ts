@@ -5,7 +5,7 @@
  */
 import type { Deps } from '../deps.js';
 import { latestPublished } from '../storage/articles.js';
-import { createDeliveries, findEdition, insertEditionOnce, latestEdition } from '../storage/editions.js';
+import { createDeliveries, findEdition, insertEditionOnce, latestEdition, reopenEdition } from '../storage/editions.js';
 import type { EditionRow } from '../storage/schema.js';
 import { commentarySectionIds } from '../storage/taxonomy.js';
 import { periodKey, type Cadence } from './period.js';
@@ -13,7 +13,8 @@ import { periodKey, type Cadence } from './period.js';
 /**
  * Returns the edition of the period containing `now`, creating it when it does not exist:
  * the commentary pieces published since the previous edition's window (newest first, at most
- * DIGEST_MAX_ITEMS), or `skipped` when there are none.
+ * DIGEST_MAX_ITEMS), or `skipped` when there are none. Subscribers confirmed after an edition
+ * was planned receive it at the next tick, as long as its period lasts.
  */
 export async function planEdition(deps: Pick<Deps, 'db' | 'ids' | 'config'>, cadence: Cadence, now: Date): Promise<EditionRow> {
   const { db, ids, config } = deps;
@@ -39,6 +40,10 @@ export async function planEdition(deps: Pick<Deps, 'db' | 'ids' | 'config'>, cad
       completedAt: pieces.length ? null : now,
     });
   }
-  if (edition.status === 'sending') await createDeliveries(db, edition, now);
+  // Readers confirmed since the edition was planned get it too (once: deliveries are unique).
+  if (edition.status !== 'skipped' && (await createDeliveries(db, edition, now)) > 0 && edition.status === 'sent') {
+    await reopenEdition(db, edition.id);
+    edition = { ...edition, status: 'sending', completedAt: null };
+  }
   return edition;
 }

@@ -26,13 +26,25 @@ export async function insertEditionOnce(db: Db, row: EditionRow): Promise<Editio
  * none yet. One INSERT … SELECT: no bound-parameter limit, idempotent, safe to repeat.
  * The delivery id is derived from edition and subscriber, so it doubles as an idempotency key.
  */
-export async function createDeliveries(db: Db, edition: EditionRow, now: Date): Promise<void> {
-  await db.run(sql`
+export async function createDeliveries(db: Db, edition: EditionRow, now: Date): Promise<number> {
+  const result = await db.run(sql`
     INSERT INTO deliveries (id, edition_id, subscriber_id, status, attempts, created_at)
     SELECT ${edition.id} || '-' || s.id, ${edition.id}, s.id, 'pending', 0, ${now.getTime()}
     FROM subscribers s
     WHERE s.status = 'confirmed' AND s.frequency = ${edition.cadence}
     ON CONFLICT DO NOTHING`);
+  return changesOf(result);
+}
+
+/** Rows changed by a write, from either driver (better-sqlite3: `changes`; D1: `meta.changes`). */
+function changesOf(result: unknown): number {
+  const r = result as { changes?: number; meta?: { changes?: number } };
+  return r.changes ?? r.meta?.changes ?? 0;
+}
+
+/** Puts a finished edition back to `sending`, when deliveries were added to it. */
+export async function reopenEdition(db: Db, id: string): Promise<void> {
+  await db.update(editions).set({ status: 'sending', completedAt: null }).where(and(eq(editions.id, id), eq(editions.status, 'sent'))).run();
 }
 
 /** Ids of deliveries ready to send: pending, or held by a sender whose lease ran out. */

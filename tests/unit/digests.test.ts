@@ -39,6 +39,19 @@ describe('digest editions', () => {
     expect(m.html).toContain('utm_source=nashra');
   });
 
+  it('sends the day\'s edition, once, to a reader confirmed after it went out', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    await addSubscriber(deps, { email: 'early@example.com' });
+    await tick('2026-11-29T08:00:00Z');
+    const [done] = await deps.db.select().from(editions).all();
+    expect(done?.status).toBe('sent');
+    await addSubscriber(deps, { email: 'late@example.com' });
+    await tick('2026-11-29T15:00:00Z');
+    await tick('2026-11-29T15:01:00Z');
+    expect(deps.mailer.sent.map((m) => m.to)).toEqual(['early@example.com', 'late@example.com']);
+    expect((await deps.db.select().from(editions).all()).map((e) => e.status)).toEqual(['sent']);
+  });
+
   it('waits for the local hour, and catches up a missed period once', async () => {
     await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
     await addSubscriber(deps);
