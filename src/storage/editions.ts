@@ -109,7 +109,3 @@ export async function deliveryCounts(db: Db, editionIds: string[]) {
     .groupBy(deliveries.editionId, deliveries.status)
     .all();
 }
-
-export async function recentEditions(db: Db, limit: number) {
-  return db.select().from(editions).orderBy(desc(editions.createdAt)).limit(limit).all();
-}

@@ -1,5 +1,5 @@
 /** Sections, authors and tags: looked up by slug or name, created on first use. */
-import { eq, inArray, or } from 'drizzle-orm';
+import { eq, or } from 'drizzle-orm';
 import type { Clock, Ids } from '../deps.js';
 import type { Db } from './db.js';
 import { authors, sections, tags } from './schema.js';
@@ -32,16 +32,7 @@ export async function findOrCreateTags(db: Db, refs: TermRef[], clock: Clock, id
   return out;
 }
 
-export async function findSectionBySlug(db: Db, slug: string) {
-  return db.select().from(sections).where(eq(sections.slug, slug)).get();
-}
-
 export async function commentarySectionIds(db: Db): Promise<string[]> {
   const rows = await db.select({ id: sections.id }).from(sections).where(eq(sections.isCommentary, true)).all();
   return rows.map((r) => r.id);
-}
-
-export async function termsByIds(db: Db, table: TermTable, idList: string[]) {
-  if (idList.length === 0) return [];
-  return db.select({ id: table.id, slug: table.slug, name: table.name }).from(table).where(inArray(table.id, idList)).all();
 }
