@@ -35,6 +35,8 @@ export function buildFeed(config: Config, scope: FeedScope, items: ArticleRecord
     language: 'ar',
     updated,
     generator: 'Nashra',
+    // Relative, so the browser fetches the stylesheet from the origin it opened the feed on.
+    ...(format === 'json' ? {} : { stylesheet: '/feed.xsl' }),
     copyright: `© ${config.SITE_NAME}`,
     feedLinks: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom`, json: `${base}/feed.json` },
   });

@@ -143,3 +143,44 @@ export type TagRow = typeof tags.$inferSelect;
 export type SubscriberRow = typeof subscribers.$inferSelect;
 export type EditionRow = typeof editions.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
+
+/**
+ * One row per feed (`all`, `section:<id>`, `author:<id>`, `tag:<id>`): bumped in the same batch
+ * as every article change that touches the feed. Its version keys the render cache, so
+ * invalidation is exact; `changedAt` is the feed's `updated` and Last-Modified (a deletion
+ * counts as a change too, which the articles alone could not tell).
+ */
+export const feedState = sqliteTable('feed_state', {
+  feedKey: text('feed_key').primaryKey(),
+  version: integer('version').notNull().default(0),
+  changedAt: ms('changed_at').notNull(),
+});
+
+/** Fetches per feed, format and UTC day. */
+export const feedFetches = sqliteTable(
+  'feed_fetches',
+  {
+    day: text('day').notNull(),
+    feedKey: text('feed_key').notNull(),
+    format: text('format').notNull(),
+    fetches: integer('fetches').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.feedKey, t.format] })],
+);
+
+/**
+ * Subscriber counts that aggregators report in their User-Agent ("Feedly/1.0 (+http://…;
+ * 42 subscribers)"), the latest per feed, aggregator and UTC day.
+ */
+export const feedSubscriberReports = sqliteTable(
+  'feed_subscriber_reports',
+  {
+    day: text('day').notNull(),
+    feedKey: text('feed_key').notNull(),
+    aggregator: text('aggregator').notNull(),
+    subscribers: integer('subscribers').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.feedKey, t.aggregator] })],
+);
+
+export type FeedStateRow = typeof feedState.$inferSelect;
