@@ -1,12 +1,13 @@
 /**
- * Uncached feed generation: the query alone (baseline), `renderSiteFeed` per format, and the
+ * Uncached feed generation: the query alone (baseline), `getFeed` per format, and the
  * same through the Hono app in-process (routing, ETag hashing, headers, Response), all in
  * interleaved rounds so their ratios survive a noisy machine.
  */
 import type { App } from '../src/app.js';
 import type { Deps } from '../src/deps.js';
 import type { FeedFormat } from '../src/feeds/build.js';
-import { renderSiteFeed } from '../src/feeds/service.js';
+import { siteScope } from '../src/feeds/scope.js';
+import { getFeed } from '../src/feeds/service.js';
 import { latestPublished } from '../src/storage/articles.js';
 import { interleave, summarize, type Case, type Summary } from './stats.js';
 
@@ -38,10 +39,11 @@ export async function measureFeeds(deps: Deps, app: App, rounds: number): Promis
   const rows: Omit<FeedRow, 'stats'>[] = [{ name: `latestPublished(db, ${limit})`, kind: 'query' }];
   const cases: Case[] = [{ name: rows[0]!.name, run: () => latestPublished(deps.db, limit) }];
   for (const format of FORMATS) {
-    const bytes = Buffer.byteLength((await renderSiteFeed(deps, format)).body, 'utf8');
-    const name = `renderSiteFeed(deps, '${format}')`;
+    const scope = siteScope(deps.config);
+    const bytes = Buffer.byteLength((await getFeed(deps, scope, format)).body, 'utf8');
+    const name = `getFeed(site, '${format}'), uncached`;
     rows.push({ name, kind: 'direct', format, bytes });
-    cases.push({ name, run: () => renderSiteFeed(deps, format) });
+    cases.push({ name, run: () => getFeed(deps, scope, format) });
   }
   for (const format of FORMATS) {
     const path = `/feed.${format}`;

@@ -4,6 +4,7 @@
  * baseline measured in the same run. Prints a markdown report; `--out` also writes it.
  * See BENCHMARKS.md for how to read it.
  */
+import { noFeedCache } from '../src/feeds/cache.js';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,7 @@ function benchDeps(databasePath: string): Deps & { close(): void } {
     ids: createUlids(clock),
     config,
     log: silentLog,
+    feedCache: noFeedCache, // every request renders: this measures generation
     dispatcher: { dispatch: async () => {} },
     defer: () => {},
     close,

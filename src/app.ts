@@ -6,6 +6,8 @@ import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.js';
 import { renderError } from './http/errors.js';
 import { registerAdminArticleRoutes } from './routes/admin-articles.js';
+import { registerAdminStatsRoutes } from './routes/admin-stats.js';
+import { registerFeedStylesheetRoute } from './routes/feed-stylesheet.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHomeRoutes } from './routes/home.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -22,8 +24,10 @@ export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>)
   app.onError((err, c) => renderError(c, err));
   app.notFound((c) => renderError(c, null));
   registerHomeRoutes(app);
+  registerFeedStylesheetRoute(app);
   registerFeedRoutes(app);
   registerSubscriptionRoutes(app);
   registerAdminArticleRoutes(app);
+  registerAdminStatsRoutes(app);
   return app;
 }

@@ -6,6 +6,7 @@
 import type { Config } from './config.js';
 import type { DeliveryDispatcher } from './digests/dispatcher.js';
 import type { Mailer } from './email/mailer.js';
+import type { FeedCache } from './feeds/cache.js';
 import type { Db } from './storage/db.js';
 
 export interface Clock {
@@ -31,6 +32,8 @@ export type Deps = {
   ids: Ids;
   config: Config;
   log: Log;
+  /** Rendered feeds by feed version: memory on Node, the Cache API on Workers. */
+  feedCache: FeedCache;
   /** Hands planned deliveries to whoever sends them (in-process on Node, a Queue on Workers). */
   dispatcher: DeliveryDispatcher;
   /** Runs work after the response is sent (`waitUntil` on Workers); errors are logged. */

@@ -3,6 +3,7 @@ import { parseConfig, type Config } from '../config.js';
 import { systemClock, type Deps } from '../deps.js';
 import { sendDeliveries } from '../digests/send.js';
 import type { Mailer } from '../email/mailer.js';
+import { createMemoryFeedCache } from '../feeds/cache.js';
 import { createUlids } from '../ids.js';
 import { createConsoleLog } from '../log.js';
 import { createOutboxMailer } from './outbox-mailer.js';
@@ -27,6 +28,7 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
     ids: createUlids(systemClock),
     config,
     log,
+    feedCache: createMemoryFeedCache(),
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
     defer(task) {
       const p = task.catch((err) => log.error('background task failed', { error: String(err) })).finally(() => pending.delete(p));

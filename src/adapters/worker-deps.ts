@@ -7,6 +7,7 @@ import { createUlids } from '../ids.js';
 import { createConsoleLog } from '../log.js';
 import type { Db } from '../storage/db.js';
 import * as schema from '../storage/schema.js';
+import { createCacheApiFeedCache } from './feed-cache-api.js';
 import { createLogMailer } from './log-mailer.js';
 import { createSmtpMailer } from './smtp-mailer.js';
 
@@ -38,6 +39,8 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
     ids: createUlids(systemClock),
     config,
     log,
+    // workers-types and the DOM lib disagree on CacheStorage; `default` is the Workers one.
+    feedCache: createCacheApiFeedCache((caches as unknown as { default: Cache }).default),
     dispatcher: {
       async dispatch(ids) {
         const messages = [];

@@ -2,6 +2,7 @@
  * Editors' operations on articles. Knows nothing of HTTP: throws `AppError`s, returns records.
  */
 import type { Deps } from '../deps.js';
+import { feedKeysOf } from '../feeds/scope.js';
 import { AppError } from '../errors.js';
 import {
   deleteArticleById,
@@ -68,8 +69,9 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
+  const touched = [...feedsOf(existing), ...feedsOf({ ...row, tags: tagTerms })];
   try {
-    await saveArticle(db, row, tagTerms.map((t) => t.id), !existing);
+    await saveArticle(db, row, tagTerms.map((t) => t.id), !existing, touched);
   } catch (err) {
     if (isUniqueViolation(err)) throw new AppError('conflict', `An article with slug "${slug}" already exists`);
     throw err;
@@ -100,8 +102,14 @@ export async function getArticle(deps: Pick<Deps, 'db'>, id: string): Promise<Ar
 }
 
 /** Throws `not_found`. */
-export async function deleteArticle(deps: Pick<Deps, 'db'>, id: string): Promise<void> {
-  if (!(await deleteArticleById(deps.db, id))) throw new AppError('not_found', `No article with id "${id}"`);
+export async function deleteArticle(deps: Pick<Deps, 'db' | 'clock'>, id: string): Promise<void> {
+  const existing = await getArticle(deps, id);
+  await deleteArticleById(deps.db, id, feedsOf(existing), deps.clock.now());
+}
+
+/** The feeds a published article is in; a draft is in none. */
+function feedsOf(a: { status: string; sectionId: string; authorId: string; tags: { id: string }[] } | undefined): string[] {
+  return a?.status === 'published' ? feedKeysOf({ sectionId: a.sectionId, authorId: a.authorId, tagIds: a.tags.map((t) => t.id) }) : [];
 }
 
 /** One page of articles, newest first, and the cursor of the next page (or null). */

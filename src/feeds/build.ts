@@ -1,92 +1,103 @@
 /**
- * Articles to RSS 2.0, Atom 1.0 and JSON Feed. The `feed` package writes the documents; the
- * adjustments below cover what it does not do (see `finish*`). `updated` is always the newest
- * change among the items, never "now", so an unchanged feed is byte-identical.
+ * Articles to RSS 2.0, Atom 1.0 and JSON Feed 1.1. The `feed` package writes the documents;
+ * `rss.ts`, `atom.ts`, `xml-text.ts` and `finishJson` below cover what it does not do, each
+ * saying why. `updated` is always the feed's last change, never "now", so an unchanged feed
+ * is byte-identical.
  */
 import { Feed } from 'feed';
 import type { Config } from '../config.js';
-import type { ArticleRecord } from '../storage/articles.js';
 import { escapeHtml } from '../email/template.js';
+import type { ArticleRecord } from '../storage/articles.js';
+import { finishAtom } from './atom.js';
+import { registeredImageType, type FeedFormat } from './formats.js';
+import type { FeedLinks } from './links.js';
+import { rssChannelExtensions, rssItemExtensions } from './rss.js';
+import type { FeedScope } from './scope.js';
 import { forAttribute, forCdata, xmlChars } from './xml-text.js';
 
-export type FeedFormat = 'rss' | 'atom' | 'json';
+export { FEED_CONTENT_TYPES, type FeedFormat } from './formats.js';
 
-export const FEED_CONTENT_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml; charset=utf-8',
-  atom: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
+export type FeedDocumentInput = {
+  scope: Pick<FeedScope, 'title' | 'description' | 'homeUrl'>;
+  items: ArticleRecord[];
+  updated: Date;
+  /** Links per format: the document's own URL and its place among the archives. */
+  links: Record<FeedFormat, FeedLinks>;
 };
-
-export type FeedScope = { title: string; description: string; path: string; homeUrl: string };
 
 /** Wraps item HTML so readers lay it out right to left; the RLM helps readers that use dir="auto". */
 export function rtlContent(html: string): string {
   return `<div dir="rtl" lang="ar">\u200f${html}</div>`;
 }
 
-export function buildFeed(config: Config, scope: FeedScope, items: ArticleRecord[], format: FeedFormat): string {
-  const base = `${config.PUBLIC_URL}${scope.path}`;
-  const updated = new Date(Math.max(0, ...items.map((a) => a.updatedAt.getTime())));
-  const feed = new Feed({
-    id: `${base}/feed.atom`,
-    title: xmlChars(scope.title),
-    description: xmlChars(scope.description),
-    link: scope.homeUrl,
-    language: 'ar',
-    updated,
-    generator: 'Nashra',
-    // Relative, so the browser fetches the stylesheet from the origin it opened the feed on.
-    ...(format === 'json' ? {} : { stylesheet: '/feed.xsl' }),
-    copyright: `© ${config.SITE_NAME}`,
-    feedLinks: { rss: `${base}/feed.rss`, atom: `${base}/feed.atom`, json: `${base}/feed.json` },
-  });
-  // XML formats need their text made safe for the `feed` package (see xml-text.ts); JSON does not.
-  // Atom titles and summaries are written as type="html", so plain text is escaped as HTML first.
-  const same = (t: string) => t;
-  const cdata = format === 'json' ? same : format === 'atom' ? (t: string) => forCdata(escapeHtml(t)) : forCdata;
-  const text = format === 'json' ? same : xmlChars;
+const same = (t: string) => t;
+
+export function buildFeed(config: Config, doc: FeedDocumentInput, format: FeedFormat): string {
+  const links = doc.links[format];
+  // Plain text as each format needs it (see xml-text.ts). Atom titles and summaries are typed
+  // "html" by `feed`, so they are escaped as HTML first; JSON needs nothing.
+  const xml = format !== 'json';
+  const title = format === 'atom' ? (t: string) => forCdata(escapeHtml(t)) : xml ? forCdata : same;
+  const text = xml ? xmlChars : same;
   const label = format === 'atom' ? forAttribute : text;
-  for (const a of items) {
+  const feed = new Feed({
+    id: doc.links.atom.self,
+    title: text(doc.scope.title),
+    description: text(doc.scope.description),
+    link: doc.scope.homeUrl,
+    language: 'ar',
+    updated: doc.updated,
+    generator: 'Nashra',
+    copyright: text(`© ${config.SITE_NAME}`),
+    ...(format === 'atom' && links.hub ? { hub: links.hub } : {}),
+    // Relative, so the browser fetches the stylesheet from the origin it opened the feed on.
+    ...(xml ? { stylesheet: '/feed.xsl' } : {}),
+    feedLinks: { rss: doc.links.rss.self, atom: doc.links.atom.self, json: doc.links.json.self },
+  });
+  if (format === 'rss') for (const e of rssChannelExtensions(links)) feed.addExtension(e);
+  for (const a of doc.items) {
     feed.addItem({
-      title: cdata(a.title),
+      title: title(a.title),
       id: `urn:nashra:article:${a.id}`,
       guid: `urn:nashra:article:${a.id}`,
       link: a.canonicalUrl,
       date: a.updatedAt,
       published: a.publishedAt ?? a.updatedAt,
-      description: cdata(a.summary),
-      content: forCdataOrJson(format, rtlContent(a.contentHtml)),
-      author: [{ name: text(a.author.name), link: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }],
+      description: title(a.summary),
+      content: xml ? forCdata(rtlContent(a.contentHtml)) : rtlContent(a.contentHtml),
+      // RSS names the author with dc:creator (an extension); <author> would need an email.
+      ...(format === 'rss' ? {} : { author: [{ name: text(a.author.name), link: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }] }),
       category: [a.section, ...a.tags].map((t) => ({ name: label(t.name), term: text(t.slug) })),
-      ...(a.imageUrl ? { image: { url: a.imageUrl, type: a.imageType ?? undefined, length: a.imageLength ?? undefined } } : {}),
+      // Atom enclosures are added by finishAtom, which knows the real MIME type.
+      ...(a.imageUrl && format !== 'atom' ? { image: { url: a.imageUrl, type: registeredImageType(a.imageType ?? 'image/jpeg'), length: a.imageLength ?? 0 } } : {}),
+      ...(format === 'rss' ? { extensions: rssItemExtensions(a) } : {}),
     });
   }
   if (format === 'rss') return feed.rss2();
-  if (format === 'atom') return finishAtom(feed.atom1());
-  return finishJson(feed.json1());
+  if (format === 'atom') return finishAtom(feed.atom1(), doc.items, links);
+  return finishJson(feed.json1(), config, doc, links);
 }
 
-/** Content is HTML already: made CDATA-safe for XML, left alone for JSON. */
-function forCdataOrJson(format: FeedFormat, html: string): string {
-  return format === 'json' ? html : forCdata(html);
-}
-
-/** `feed` declares no language on Atom documents: add `xml:lang` to the root element. */
-function finishAtom(xml: string): string {
-  return xml.replace(/<feed\s/, '<feed xml:lang="ar" ');
-}
-
-/** `feed` writes JSON Feed 1.0 without `language`; upgrade to 1.1 (`authors`, `language`). */
-function finishJson(json: string): string {
-  const doc = JSON.parse(json) as Record<string, unknown> & { items?: Record<string, unknown>[] };
-  doc.version = 'https://jsonfeed.org/version/1.1';
-  doc.language = 'ar';
-  for (const item of doc.items ?? []) {
-    if (item.author) {
-      item.authors = [item.author];
-      delete item.author;
-    }
+/**
+ * `feed` writes JSON Feed 1.0: upgrade to 1.1 (`authors` instead of `author`, `language`),
+ * and add what it leaves out: the older page (`next_url`), the hub, image attachments.
+ */
+function finishJson(json: string, config: Config, doc: FeedDocumentInput, links: FeedLinks): string {
+  const out = JSON.parse(json) as Record<string, unknown> & { items: Record<string, unknown>[] };
+  out.version = 'https://jsonfeed.org/version/1.1';
+  out.language = 'ar';
+  out.authors = [{ name: config.SITE_NAME, url: config.SITE_URL }];
+  out.feed_url = links.self;
+  if (links.prevArchive) out.next_url = links.prevArchive;
+  if (links.hub) out.hubs = [{ type: 'WebSub', url: links.hub }];
+  out.items.forEach((item, i) => {
+    const a = doc.items[i] as ArticleRecord;
+    item.authors = [{ name: a.author.name, url: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }];
+    delete item.author;
     item.language = 'ar';
-  }
-  return JSON.stringify(doc, null, 2);
+    if (a.imageUrl) {
+      item.attachments = [{ url: a.imageUrl, mime_type: registeredImageType(a.imageType ?? 'image/jpeg'), ...(a.imageLength ? { size_in_bytes: a.imageLength } : {}) }];
+    }
+  });
+  return JSON.stringify(out, null, 2);
 }

@@ -1,14 +1,54 @@
-/** Which articles a feed holds, rendered, with what HTTP caching needs to know. */
+/**
+ * Serving a feed document: look up the feed's state (one primary-key read), answer from the
+ * render cache when that version was rendered before, otherwise query, render and cache it.
+ */
 import type { Deps } from '../deps.js';
-import { latestPublished } from '../storage/articles.js';
-import { buildFeed, type FeedFormat } from './build.js';
+import { AppError } from '../errors.js';
+import { strongEtag } from '../http/caching.js';
+import { countPublished, latestPublished, publishedPageFromOldest } from '../storage/articles.js';
+import { getFeedState } from '../storage/feed-state.js';
+import { buildFeed } from './build.js';
+import type { CachedFeed } from './cache.js';
+import { FEED_FORMATS, type FeedFormat } from './formats.js';
+import { feedLinks, type FeedLinks } from './links.js';
+import type { FeedScope } from './scope.js';
 
-export type RenderedFeed = { body: string; updated: Date };
+/** Bump when the rendered output changes, so caches that outlive a deploy are not served stale. */
+const RENDER_REVISION = 1;
 
-export async function renderSiteFeed(deps: Pick<Deps, 'db' | 'config'>, format: FeedFormat): Promise<RenderedFeed> {
+export type FeedDeps = Pick<Deps, 'db' | 'config' | 'feedCache'>;
+
+function cacheKey(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive: number | undefined, version: number): string {
+  const c = deps.config;
+  const settings = [c.PUBLIC_URL, c.SITE_URL, c.SITE_NAME, c.SITE_DESCRIPTION, c.FEED_ITEMS, c.WEBSUB_HUB_URL ?? ''].join('\u0000');
+  return `feed:r${RENDER_REVISION}:${scope.key}:${format}:${archive ?? 'current'}:v${version}:${settings}`;
+}
+
+/**
+ * The document for `scope` in `format`: the current feed, or archive page `archive`
+ * (1 = oldest). Throws `not_found` for an archive page that does not exist (yet).
+ */
+export async function getFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive?: number): Promise<CachedFeed> {
+  const state = await getFeedState(deps.db, scope.key);
+  const key = cacheKey(deps, scope, format, archive, state.version);
+  const cached = await deps.feedCache.get(key);
+  if (cached) return cached;
+  const rendered = await renderFeed(deps, scope, format, archive, state.changedAt);
+  await deps.feedCache.put(key, rendered);
+  return rendered;
+}
+
+async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive: number | undefined, changedAt: Date): Promise<CachedFeed> {
   const { db, config } = deps;
-  const items = await latestPublished(db, config.FEED_ITEMS);
-  const scope = { title: config.SITE_NAME, description: config.SITE_DESCRIPTION, path: '', homeUrl: config.SITE_URL };
-  const body = buildFeed(config, scope, items, format);
-  return { body, updated: new Date(Math.max(0, ...items.map((a) => a.updatedAt.getTime()))) };
+  const size = config.FEED_ITEMS;
+  const completePages = Math.floor((await countPublished(db, scope.filter)) / size);
+  if (archive !== undefined && (archive < 1 || archive > completePages)) {
+    throw new AppError('not_found', `This feed has no archive page ${archive}`);
+  }
+  const items = archive ? await publishedPageFromOldest(db, scope.filter, archive, size) : await latestPublished(db, size, scope.filter);
+  // The feed's own change time, or its newest item for data written before feed state existed.
+  const updated = new Date(Math.max(changedAt.getTime(), ...items.map((a) => a.updatedAt.getTime())));
+  const links = Object.fromEntries(FEED_FORMATS.map((f) => [f, feedLinks(config, scope, f, archive, completePages)])) as Record<FeedFormat, FeedLinks>;
+  const body = buildFeed(config, { scope, items, updated, links }, format);
+  return { body, etag: await strongEtag(body), lastModified: updated.toUTCString() };
 }

@@ -38,3 +38,11 @@ export function forCdata(text: string): string {
 export function forAttribute(text: string): string {
   return xmlChars(text).replace(/</g, '\uFF1C');
 }
+
+/**
+ * A value for an attribute we add ourselves (through `feed` extensions or into its Atom
+ * output). xml-js escapes only `"` in attributes, so `&` and `<` are escaped here.
+ */
+export function attr(value: string | number): string {
+  return xmlChars(String(value)).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+}

@@ -1,6 +1,7 @@
 /** Article queries. Every function takes `db` first and works on D1 and better-sqlite3. */
-import { and, desc, eq, gt, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lt, lte, type SQL } from 'drizzle-orm';
 import { batch, chunkRows, type Db } from './db.js';
+import { bumpFeedStates } from './feed-state.js';
 import { articles, articleTags, authors, sections, tags, type ArticleRow } from './schema.js';
 
 export type ArticleRecord = ArticleRow & {
@@ -60,8 +61,11 @@ export async function slugTaken(db: Db, slug: string, exceptId?: string): Promis
   return row !== undefined && row.id !== exceptId;
 }
 
-/** Inserts or replaces an article and its tag links atomically. */
-export async function saveArticle(db: Db, row: ArticleRow, tagIds: string[], isNew: boolean): Promise<void> {
+/**
+ * Inserts or replaces an article and its tag links, and bumps the state of every feed the
+ * change touches, all atomically.
+ */
+export async function saveArticle(db: Db, row: ArticleRow, tagIds: string[], isNew: boolean, touchedFeeds: string[]): Promise<void> {
   const links = tagIds.map((tagId, position) => ({ articleId: row.id, tagId, position }));
   const write = isNew
     ? db.insert(articles).values(row)
@@ -70,14 +74,17 @@ export async function saveArticle(db: Db, row: ArticleRow, tagIds: string[], isN
     write,
     db.delete(articleTags).where(eq(articleTags.articleId, row.id)),
     ...chunkRows(links, 3).map((chunk) => db.insert(articleTags).values(chunk)),
+    ...bumpFeedStates(db, touchedFeeds, row.updatedAt),
   ]);
 }
 
-export async function deleteArticleById(db: Db, id: string): Promise<boolean> {
-  const existing = await db.select({ id: articles.id }).from(articles).where(eq(articles.id, id)).get();
-  if (!existing) return false;
-  await batch(db, [db.delete(articleTags).where(eq(articleTags.articleId, id)), db.delete(articles).where(eq(articles.id, id))]);
-  return true;
+/** Deletes an article and its tag links, and bumps the feeds it was in, atomically. */
+export async function deleteArticleById(db: Db, id: string, touchedFeeds: string[], at: Date): Promise<void> {
+  await batch(db, [
+    db.delete(articleTags).where(eq(articleTags.articleId, id)),
+    db.delete(articles).where(eq(articles.id, id)),
+    ...bumpFeedStates(db, touchedFeeds, at),
+  ]);
 }
 
 /** Admin listing, newest created first; `afterId` is the last id of the previous page. */
@@ -96,8 +103,7 @@ export async function listArticlesPage(db: Db, opts: { limit: number; afterId?: 
 
 export type PublishedFilter = { sectionIds?: string[]; authorId?: string; tagId?: string; after?: Date; until?: Date };
 
-/** Published articles, newest first by publication time (ties broken by id). */
-export async function latestPublished(db: Db, limit: number, filter: PublishedFilter = {}): Promise<ArticleRecord[]> {
+function publishedWhere(db: Db, filter: PublishedFilter): SQL | undefined {
   const conds: (SQL | undefined)[] = [eq(articles.status, 'published')];
   if (filter.sectionIds) conds.push(inArray(articles.sectionId, filter.sectionIds.length ? filter.sectionIds : ['']));
   if (filter.authorId) conds.push(eq(articles.authorId, filter.authorId));
@@ -107,10 +113,34 @@ export async function latestPublished(db: Db, limit: number, filter: PublishedFi
   }
   if (filter.after) conds.push(gt(articles.publishedAt, filter.after));
   if (filter.until) conds.push(lte(articles.publishedAt, filter.until));
+  return and(...conds);
+}
+
+/** Published articles, newest first by publication time (ties broken by id). */
+export async function latestPublished(db: Db, limit: number, filter: PublishedFilter = {}): Promise<ArticleRecord[]> {
   const rows = await baseQuery(db)
-    .where(and(...conds))
+    .where(publishedWhere(db, filter))
     .orderBy(desc(articles.publishedAt), desc(articles.id))
     .limit(limit)
     .all();
   return withTags(db, rows);
+}
+
+export async function countPublished(db: Db, filter: PublishedFilter = {}): Promise<number> {
+  const row = await db.select({ n: count() }).from(articles).where(publishedWhere(db, filter)).get();
+  return row?.n ?? 0;
+}
+
+/**
+ * Page `page` (1 = oldest) of `size` published articles counted from the oldest, so a full
+ * page keeps its members as new articles arrive. Returned newest first.
+ */
+export async function publishedPageFromOldest(db: Db, filter: PublishedFilter, page: number, size: number): Promise<ArticleRecord[]> {
+  const rows = await baseQuery(db)
+    .where(publishedWhere(db, filter))
+    .orderBy(asc(articles.publishedAt), asc(articles.id))
+    .limit(size)
+    .offset((page - 1) * size)
+    .all();
+  return withTags(db, rows.reverse());
 }

@@ -5,6 +5,7 @@ import { parseConfig, type Config } from '../../src/config.js';
 import { createFixedClock, type Deps } from '../../src/deps.js';
 import { sendDeliveries } from '../../src/digests/send.js';
 import { createMemoryMailer, type Mailer } from '../../src/email/mailer.js';
+import { createMemoryFeedCache } from '../../src/feeds/cache.js';
 import { createUlids } from '../../src/ids.js';
 import { silentLog } from '../../src/log.js';
 
@@ -39,6 +40,7 @@ export function createTestDeps(opts: { now?: string; config?: Record<string, str
     ids: createUlids(clock),
     config: testConfig(opts.config),
     log: silentLog,
+    feedCache: createMemoryFeedCache(),
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
     defer: () => {},
     close,
