@@ -36,7 +36,8 @@ export const configSchema = z.object({
   FEED_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
   FEED_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(300),
   FEED_ARCHIVE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(86_400),
-  WEBSUB_HUB_URL: url.optional(),
+  // An endpoint, not a base: kept as the URL parser normalises it (trailing slash and all).
+  WEBSUB_HUB_URL: z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL').transform((u) => new URL(u).href).optional(),
   DIGEST_MAX_ITEMS: z.coerce.number().int().min(1).max(50).default(10),
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   DIGEST_TIMEZONE: timezone.default('Africa/Casablanca'),

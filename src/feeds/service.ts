@@ -46,8 +46,10 @@ async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, 
     throw new AppError('not_found', `This feed has no archive page ${archive}`);
   }
   const items = archive ? await publishedPageFromOldest(db, scope.filter, archive, size) : await latestPublished(db, size, scope.filter);
-  // The feed's own change time, or its newest item for data written before feed state existed.
-  const updated = new Date(Math.max(changedAt.getTime(), ...items.map((a) => a.updatedAt.getTime())));
+  // The current feed changed when the feed last changed (deletions included). An archive page
+  // changed when its newest item did, so new articles leave its bytes alone.
+  const newestItem = Math.max(0, ...items.map((a) => a.updatedAt.getTime()));
+  const updated = new Date(archive ? newestItem : Math.max(changedAt.getTime(), newestItem));
   const links = Object.fromEntries(FEED_FORMATS.map((f) => [f, feedLinks(config, scope, f, archive, completePages)])) as Record<FeedFormat, FeedLinks>;
   const body = buildFeed(config, { scope, items, updated, links }, format);
   return { body, etag: await strongEtag(body), lastModified: updated.toUTCString() };

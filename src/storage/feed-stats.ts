@@ -43,7 +43,7 @@ export async function upsertSubscriberReportCapped(db: Db, row: SubscriberReport
   await db.run(sql`
     INSERT INTO feed_subscriber_reports (day, feed_key, aggregator, subscribers)
     SELECT ${row.day}, ${row.feedKey}, ${row.aggregator}, ${row.subscribers}
-    WHERE (SELECT count(*) FROM feed_subscriber_reports WHERE day = ${row.day} AND feed_key = ${row.feedKey}) < 1000
+    WHERE (SELECT count(*) FROM feed_subscriber_reports WHERE day = ${row.day} AND feed_key = ${row.feedKey}) < ${maxPerDay}
        OR EXISTS (SELECT 1 FROM feed_subscriber_reports WHERE day = ${row.day} AND feed_key = ${row.feedKey} AND aggregator = ${row.aggregator})
     ON CONFLICT (day, feed_key, aggregator) DO UPDATE SET subscribers = excluded.subscribers`);
 }
