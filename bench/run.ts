@@ -45,6 +45,7 @@ function benchDeps(databasePath: string): Deps & { close(): void } {
     config,
     log: silentLog,
     feedCache: noFeedCache, // every request renders: this measures generation
+    fetch: (input, init) => fetch(input, init),
     dispatcher: { dispatch: async () => {} },
     defer: () => {},
     close,

@@ -36,6 +36,8 @@ export type Deps = {
   feedCache: FeedCache;
   /** Hands planned deliveries to whoever sends them (in-process on Node, a Queue on Workers). */
   dispatcher: DeliveryDispatcher;
+  /** Outgoing HTTP (WebSub pings): the platform's fetch, or a stand-in in tests. */
+  fetch: typeof fetch;
   /** Runs work after the response is sent (`waitUntil` on Workers); errors are logged. */
   defer(task: Promise<unknown>): void;
 };

@@ -29,6 +29,7 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
     config,
     log,
     feedCache: createMemoryFeedCache(),
+    fetch: (input, init) => fetch(input, init),
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
     defer(task) {
       const p = task.catch((err) => log.error('background task failed', { error: String(err) })).finally(() => pending.delete(p));

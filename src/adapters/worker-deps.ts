@@ -40,6 +40,7 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
     config,
     log,
     // workers-types and the DOM lib disagree on CacheStorage; `default` is the Workers one.
+    fetch: (input, init) => fetch(input, init),
     feedCache: createCacheApiFeedCache((caches as unknown as { default: Cache }).default),
     dispatcher: {
       async dispatch(ids) {

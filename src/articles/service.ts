@@ -3,6 +3,7 @@
  */
 import type { Deps } from '../deps.js';
 import { feedKeysOf } from '../feeds/scope.js';
+import { announceFeedChanges } from '../feeds/websub.js';
 import { AppError } from '../errors.js';
 import {
   deleteArticleById,
@@ -19,7 +20,7 @@ import type { ArticleInput } from './input.js';
 import { sanitizeArticleHtml } from './sanitize.js';
 import { slugify } from './slug.js';
 
-type ArticleDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>;
+type ArticleDeps = Pick<Deps, 'db' | 'clock' | 'ids' | 'config' | 'log' | 'fetch' | 'defer'>;
 
 async function chooseSlug(deps: ArticleDeps, input: ArticleInput, existing?: ArticleRecord): Promise<string> {
   if (input.slug) {
@@ -76,6 +77,7 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
     if (isUniqueViolation(err)) throw new AppError('conflict', `An article with slug "${slug}" already exists`);
     throw err;
   }
+  announceFeedChanges(deps, touched);
   return (await getArticleById(db, row.id)) as ArticleRecord;
 }
 
@@ -102,9 +104,10 @@ export async function getArticle(deps: Pick<Deps, 'db'>, id: string): Promise<Ar
 }
 
 /** Throws `not_found`. */
-export async function deleteArticle(deps: Pick<Deps, 'db' | 'clock'>, id: string): Promise<void> {
+export async function deleteArticle(deps: ArticleDeps, id: string): Promise<void> {
   const existing = await getArticle(deps, id);
   await deleteArticleById(deps.db, id, feedsOf(existing), deps.clock.now());
+  announceFeedChanges(deps, feedsOf(existing));
 }
 
 /** The feeds a published article is in; a draft is in none. */

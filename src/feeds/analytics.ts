@@ -3,8 +3,8 @@
  * it through hosted aggregators (from the counts they report in their User-Agent).
  * Days are UTC calendar days (`YYYY-MM-DD`) of `deps.clock`.
  */
-import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
 import {
   fetchCountsSince,
   incrementFeedFetch,
@@ -15,11 +15,11 @@ import {
   type TermKind,
 } from '../storage/feed-stats.js';
 import { isKnownAggregator, parseAggregatorReport } from './aggregator-report.js';
+import { FEED_FORMATS, type FeedFormat } from './formats.js';
+import { feedUrl } from './links.js';
+import { siteScope, termScope, type FeedKind } from './scope.js';
 
 export { parseAggregatorReport, type AggregatorReport } from './aggregator-report.js';
-
-type Format = 'rss' | 'atom' | 'json';
-const FORMATS: Format[] = ['rss', 'atom', 'json'];
 
 /** Readers outside the known list that may report for one feed on one day. */
 const MAX_OTHER_AGGREGATORS_PER_DAY = 20;
@@ -32,7 +32,7 @@ const utcDay = (d: Date) => d.toISOString().slice(0, 10);
  * them as the aggregator's latest count for today. Meant to run after the response
  * (`deps.defer`); it throws what the database throws.
  */
-export async function recordFeedFetch(deps: Pick<Deps, 'db' | 'clock'>, feedKey: string, format: Format, userAgent: string | undefined): Promise<void> {
+export async function recordFeedFetch(deps: Pick<Deps, 'db' | 'clock'>, feedKey: string, format: FeedFormat, userAgent: string | undefined): Promise<void> {
   const day = utcDay(deps.clock.now());
   await incrementFeedFetch(deps.db, day, feedKey, format);
   const report = userAgent ? parseAggregatorReport(userAgent) : null;
@@ -42,8 +42,6 @@ export async function recordFeedFetch(deps: Pick<Deps, 'db' | 'clock'>, feedKey:
   else await upsertSubscriberReportCapped(deps.db, row, MAX_OTHER_AGGREGATORS_PER_DAY);
 }
 
-export type FeedKind = 'site' | 'section' | 'author' | 'tag';
-
 export type FeedStatsEntry = {
   key: string;
   /** From the key; null for a key of no known shape. */
@@ -52,7 +50,7 @@ export type FeedStatsEntry = {
   label: string;
   /** The feed's RSS address; null when its section, author or tag no longer exists. */
   url: string | null;
-  fetches: { total: number; byDay: { day: string; fetches: number }[]; byFormat: Record<Format, number> };
+  fetches: { total: number; byDay: { day: string; fetches: number }[]; byFormat: Record<FeedFormat, number> };
   /** Sum over aggregators of each one's latest report in the window. */
   subscribers: { estimate: number; byAggregator: { aggregator: string; subscribers: number; day: string }[] };
 };
@@ -61,10 +59,11 @@ export type FeedStats = { days: string[]; feeds: FeedStatsEntry[] };
 
 /**
  * Fetches and estimated aggregator subscribers of every feed fetched or reported on in the
- * last `days` UTC days (today included), the site feed first, then by fetches. `days` is
- * validated by the caller (1..90).
+ * last `days` UTC days (today included), the site feed first, then by fetches. Throws
+ * `invalid_request` unless `days` is a whole number from 1 to 366.
  */
 export async function feedStats(deps: Pick<Deps, 'db' | 'clock' | 'config'>, opts: { days: number }): Promise<FeedStats> {
+  if (!Number.isInteger(opts.days) || opts.days < 1 || opts.days > 366) throw new AppError('invalid_request', 'days must be a whole number from 1 to 366');
   const today = Date.parse(`${utcDay(deps.clock.now())}T00:00:00Z`);
   const days = Array.from({ length: opts.days }, (_, i) => utcDay(new Date(today - (opts.days - 1 - i) * DAY_MS)));
   const since = days[0] as string;
@@ -86,7 +85,7 @@ export async function feedStats(deps: Pick<Deps, 'db' | 'clock' | 'config'>, opt
     const f = entry(c.feedKey).fetches;
     f.total += c.fetches;
     (f.byDay[slot] as { fetches: number }).fetches += c.fetches;
-    if ((FORMATS as string[]).includes(c.format)) f.byFormat[c.format as Format] += c.fetches;
+    if ((FEED_FORMATS as string[]).includes(c.format)) f.byFormat[c.format as FeedFormat] += c.fetches;
   }
   for (const r of reports) {
     const s = entry(r.feedKey).subscribers;
@@ -100,18 +99,14 @@ export async function feedStats(deps: Pick<Deps, 'db' | 'clock' | 'config'>, opt
   return { days, feeds };
 }
 
-const PLURAL: Record<TermKind, string> = { section: 'sections', author: 'authors', tag: 'tags' };
-
-const rssUrl = (config: Pick<Config, 'PUBLIC_URL'>, path: string) => `${config.PUBLIC_URL}${path}/feed.rss`;
-
-/** Fills in kind, label and URL from the key: `all`, `section:<id>`, `author:<id>`, `tag:<id>`. */
+/** Fills in kind, label and RSS address from the key: `all`, `section:<id>`, `author:<id>`, `tag:<id>`. */
 async function describeFeeds(deps: Pick<Deps, 'db' | 'config'>, entries: FeedStatsEntry[]): Promise<void> {
   const byKind = new Map<TermKind, { id: string; entry: FeedStatsEntry }[]>();
   for (const e of entries) {
     if (e.key === 'all') {
       e.kind = 'site';
       e.label = deps.config.SITE_NAME;
-      e.url = rssUrl(deps.config, '');
+      e.url = feedUrl(deps.config, siteScope(deps.config), 'rss');
     }
     const m = /^(section|author|tag):(.+)$/.exec(e.key);
     if (!m) continue;
@@ -124,7 +119,7 @@ async function describeFeeds(deps: Pick<Deps, 'db' | 'config'>, entries: FeedSta
       const term = terms.get(id);
       if (!term) continue;
       entry.label = term.name;
-      entry.url = rssUrl(deps.config, `/${PLURAL[kind]}/${encodeURIComponent(term.slug)}`);
+      entry.url = feedUrl(deps.config, termScope(deps.config, kind, { id, ...term }), 'rss');
     }
   }
 }

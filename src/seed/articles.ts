@@ -65,7 +65,7 @@ const PIECES: SeedPiece[] = [
 ];
 
 /** Adds the sample articles when there are none. Returns how many were added. */
-export async function seedIfEmpty(deps: Pick<Deps, 'db' | 'clock' | 'ids' | 'config'>): Promise<number> {
+export async function seedIfEmpty(deps: Deps): Promise<number> {
   const existing = await listArticlesPage(deps.db, { limit: 1 });
   if (existing.items.length > 0) return 0;
   const now = deps.clock.now().getTime();

@@ -23,6 +23,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
 }
 
 export type TestDeps = Deps & {
+  /** Work handed to `defer`; `await Promise.all(deps.deferred)` waits for it. */
+  deferred: Promise<unknown>[];
   mailer: Mailer & { sent: ReturnType<typeof createMemoryMailer>['sent'] };
   clock: ReturnType<typeof createFixedClock>;
   close(): void;
@@ -41,8 +43,10 @@ export function createTestDeps(opts: { now?: string; config?: Record<string, str
     config: testConfig(opts.config),
     log: silentLog,
     feedCache: createMemoryFeedCache(),
+    fetch: (input, init) => fetch(input, init),
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
-    defer: () => {},
+    deferred: [],
+    defer: (task) => void deps.deferred.push(task),
     close,
   };
   return deps;
