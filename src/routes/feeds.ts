@@ -6,6 +6,7 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { App, AppEnv } from '../app.js';
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
+import { recordFeedFetch } from '../feeds/analytics.js';
 import { feedUrl } from '../feeds/links.js';
 import { resolveScope, siteScope, type FeedKind, type FeedScope } from '../feeds/scope.js';
 import { getFeed } from '../feeds/service.js';
@@ -19,6 +20,8 @@ async function serveFeed(c: Context<AppEnv>, scope: FeedScope, format: FeedForma
   const { config } = deps;
   const { archive } = parseOrThrow(query, c.req.query());
   const feed = await getFeed(deps, scope, format, archive);
+  // Counted after the response, off the reader's path; a 304 is a fetch too.
+  deps.defer(recordFeedFetch(deps, scope.key, format, c.req.header('user-agent')));
   const maxAge = archive ? config.FEED_ARCHIVE_MAX_AGE : config.FEED_MAX_AGE;
   c.header('ETag', feed.etag);
   c.header('Last-Modified', feed.lastModified);

@@ -188,3 +188,23 @@ describe('GET /api/admin/stats/feeds', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
   });
 });
+
+describe('feed fetches are counted as readers fetch them', () => {
+  it('counts each fetch of a feed, 304s included, and reads the aggregator report', async () => {
+    const deps = createTestDeps({ now: '2026-11-29T10:00:00Z' });
+    const app = createTestApp(deps);
+    try {
+      const feedly = 'Feedly/1.0 (+http://www.feedly.com/fetcher.html; 42 subscribers; )';
+      const first = await app.request('/feed.rss', { headers: { 'user-agent': feedly } });
+      await app.request('/feed.rss', { headers: { 'user-agent': feedly, 'if-none-match': first.headers.get('etag')! } });
+      await app.request('/feed.json');
+      await Promise.all(deps.deferred);
+      const res = await app.request('/api/admin/stats/feeds?days=1', { headers: adminHeaders });
+      const site = ((await res.json()) as { feeds: { key: string; fetches: { total: number }; subscribers: { estimate: number } }[] }).feeds.find((f) => f.key === 'all');
+      expect(site?.fetches.total).toBe(3);
+      expect(site?.subscribers.estimate).toBe(42);
+    } finally {
+      deps.close();
+    }
+  });
+});
