@@ -16,10 +16,12 @@ export function createCacheApiFeedCache(cache: Cache, ttlSeconds = 7 * 86_400): 
     async get(key) {
       const res = await cache.match(await url(key));
       if (!res) return undefined;
-      return { body: await res.text(), etag: res.headers.get('x-feed-etag') ?? '', lastModified: res.headers.get('x-feed-last-modified') ?? '' };
+      const validUntil = Number(res.headers.get('x-feed-valid-until')) || undefined;
+      return { body: await res.text(), etag: res.headers.get('x-feed-etag') ?? '', lastModified: res.headers.get('x-feed-last-modified') ?? '', validUntil };
     },
     async put(key, feed: CachedFeed) {
-      const headers = { 'cache-control': `public, max-age=${ttlSeconds}`, 'x-feed-etag': feed.etag, 'x-feed-last-modified': feed.lastModified };
+      const headers: Record<string, string> = { 'cache-control': `public, max-age=${ttlSeconds}`, 'x-feed-etag': feed.etag, 'x-feed-last-modified': feed.lastModified };
+      if (feed.validUntil) headers['x-feed-valid-until'] = String(feed.validUntil);
       await cache.put(await url(key), new Response(feed.body, { headers }));
     },
   };

@@ -18,12 +18,19 @@ const slug = z.string().trim().max(200).regex(SLUG_PATTERN, 'must be letters and
 
 const termName = z.string().transform(cleanLine).pipe(z.string().min(1).max(200));
 
+/** For names with no letter or digit at all: a stable slug from a hash of the name. */
+function fallbackSlug(name: string): string {
+  let h = 0x811c9dc5; // FNV-1a
+  for (const ch of name) h = Math.imul(h ^ (ch.codePointAt(0) as number), 0x01000193) >>> 0;
+  return `t-${h.toString(36)}`;
+}
+
 /** A section, author or tag: a name, or `{ name, slug?, commentary? }`. */
 const term = z
   .union([termName, z.object({ name: termName, slug: slug.optional(), commentary: z.boolean().optional() }).strict()])
   .transform((t) => {
     const o = typeof t === 'string' ? { name: t } : t;
-    return { ...o, slug: o.slug ?? (slugify(o.name) || 'x') };
+    return { ...o, slug: o.slug ?? (slugify(o.name) || fallbackSlug(o.name)) };
   });
 
 export const articleInputSchema = z

@@ -45,7 +45,8 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
   const slug = await chooseSlug(deps, input, existing);
   const section = await findOrCreateSection(db, input.section, clock, ids);
   const author = await findOrCreateAuthor(db, input.author, clock, ids);
-  const tagTerms = await findOrCreateTags(db, dedupeBySlug(input.tags), clock, ids);
+  // Two refs may resolve to one tag (same name, other slug): link it once.
+  const tagTerms = dedupeBy(await findOrCreateTags(db, dedupeBy(input.tags, (t) => t.slug), clock, ids), (t) => t.id);
   const publishedAt = input.publishedAt
     ? new Date(input.publishedAt)
     : input.status === 'published'
@@ -74,16 +75,16 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
   try {
     await saveArticle(db, row, tagTerms.map((t) => t.id), !existing, touched);
   } catch (err) {
-    if (isUniqueViolation(err)) throw new AppError('conflict', `An article with slug "${slug}" already exists`);
+    if (isUniqueViolation(err, 'articles.slug')) throw new AppError('conflict', `An article with slug "${slug}" already exists`);
     throw err;
   }
   announceFeedChanges(deps, touched);
   return (await getArticleById(db, row.id)) as ArticleRecord;
 }
 
-function dedupeBySlug<T extends { slug: string }>(list: T[]): T[] {
+function dedupeBy<T>(list: T[], key: (t: T) => string): T[] {
   const seen = new Set<string>();
-  return list.filter((t) => !seen.has(t.slug) && seen.add(t.slug));
+  return list.filter((t) => !seen.has(key(t)) && seen.add(key(t)));
 }
 
 /** Creates an article; sections, authors and tags are created on first use. Throws `conflict`. */

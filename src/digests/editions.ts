@@ -7,7 +7,6 @@ import type { Deps } from '../deps.js';
 import { latestPublished } from '../storage/articles.js';
 import { createDeliveries, findEdition, insertEditionOnce, latestEdition, reopenEdition } from '../storage/editions.js';
 import type { EditionRow } from '../storage/schema.js';
-import { commentarySectionIds } from '../storage/taxonomy.js';
 import { periodKey, type Cadence } from './period.js';
 
 /**
@@ -24,7 +23,7 @@ export async function planEdition(deps: Pick<Deps, 'db' | 'ids' | 'config'>, cad
     const previous = await latestEdition(db, cadence);
     const windowStart = previous?.windowEnd ?? null;
     const pieces = await latestPublished(db, config.DIGEST_MAX_ITEMS, {
-      sectionIds: await commentarySectionIds(db),
+      commentaryOnly: true,
       after: windowStart ?? undefined,
       until: now,
     });

@@ -42,7 +42,8 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[]): Promise
 async function editionRender(deps: Deps, editionId: string, cache: Map<string, RenderedDigest | null>) {
   if (!cache.has(editionId)) {
     const edition = await findEditionById(deps.db, editionId);
-    const list = edition ? await getArticlesByIds(deps.db, JSON.parse(edition.articleIds) as string[]) : [];
+    // A piece unpublished since the edition was planned is left out.
+    const list = edition ? (await getArticlesByIds(deps.db, JSON.parse(edition.articleIds) as string[])).filter((a) => a.status === 'published') : [];
     cache.set(editionId, edition && list.length ? renderDigestContent(digestContent(deps.config, edition, list)) : null);
   }
   return cache.get(editionId) ?? null;
@@ -53,24 +54,24 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDi
   const subscriber = await findSubscriberById(db, d.subscriberId);
   const digest = await editionRender(deps, d.editionId, cache);
   if (!subscriber || subscriber.status !== 'confirmed' || !digest) {
-    await finishDelivery(db, d.id, { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' });
+    await finishDelivery(db, d, { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' });
     return 'skipped';
   }
   try {
     const message = await composeDigestMessage(deps, d, subscriber, digest);
     const result = await deps.mailer.send(message);
-    await finishDelivery(db, d.id, { status: 'submitted', messageId: result.messageId, smtpResponse: result.response.slice(0, 500), submittedAt: clock.now(), error: null });
+    await finishDelivery(db, d, { status: 'submitted', messageId: result.messageId, smtpResponse: result.response.slice(0, 500), submittedAt: clock.now(), error: null });
     return 'submitted';
   } catch (err) {
     const permanent = err instanceof MailSubmitError && err.permanent;
     const error = String(err instanceof Error ? err.message : err).slice(0, 500);
     if (permanent || d.attempts >= MAX_ATTEMPTS) {
       deps.log.error('delivery failed', { deliveryId: d.id, error });
-      await finishDelivery(db, d.id, { status: 'failed', error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
+      await finishDelivery(db, d, { status: 'failed', error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
       return 'failed';
     }
     deps.log.warn('delivery will be retried', { deliveryId: d.id, attempt: d.attempts, error });
-    await finishDelivery(db, d.id, { status: 'pending', error });
+    await finishDelivery(db, d, { status: 'pending', error });
     return 'retry';
   }
 }

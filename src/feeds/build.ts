@@ -34,10 +34,12 @@ const same = (t: string) => t;
 
 export function buildFeed(config: Config, doc: FeedDocumentInput, format: FeedFormat): string {
   const links = doc.links[format];
-  // Plain text as each format needs it (see xml-text.ts). Atom titles and summaries are typed
-  // "html" by `feed`, so they are escaped as HTML first; JSON needs nothing.
+  // Plain text as each format needs it (see xml-text.ts). `feed` types Atom titles and
+  // summaries "html", and an RSS description is HTML by convention, so those are escaped as
+  // HTML; an RSS title is plain text (RSS 2.0), as are JSON Feed's title and summary.
   const xml = format !== 'json';
-  const title = format === 'atom' ? (t: string) => forCdata(escapeHtml(t)) : xml ? forCdata : same;
+  const asHtml = xml ? (t: string) => forCdata(escapeHtml(t)) : same;
+  const title = format === 'atom' ? asHtml : xml ? forCdata : same;
   const text = xml ? xmlChars : same;
   const label = format === 'atom' ? forAttribute : text;
   const feed = new Feed({
@@ -63,7 +65,7 @@ export function buildFeed(config: Config, doc: FeedDocumentInput, format: FeedFo
       link: a.canonicalUrl,
       date: a.updatedAt,
       published: a.publishedAt ?? a.updatedAt,
-      description: title(a.summary),
+      description: asHtml(a.summary),
       content: xml ? forCdata(rtlContent(a.contentHtml)) : rtlContent(a.contentHtml),
       // RSS names the author with dc:creator (an extension); <author> would need an email.
       ...(format === 'rss' ? {} : { author: [{ name: text(a.author.name), link: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }] }),

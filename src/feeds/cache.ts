@@ -3,7 +3,8 @@
  * change makes new keys and old entries simply age out; nothing is ever purged by hand. Node
  * keeps them in memory; Workers use the Cache API (src/adapters/feed-cache-api.ts).
  */
-export type CachedFeed = { body: string; etag: string; lastModified: string };
+/** `validUntil` (ms): when an article scheduled for later becomes visible and the render goes stale. */
+export type CachedFeed = { body: string; etag: string; lastModified: string; validUntil?: number };
 
 export interface FeedCache {
   get(key: string): Promise<CachedFeed | undefined>;

@@ -5,7 +5,7 @@
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { strongEtag } from '../http/caching.js';
-import { countPublished, latestPublished, publishedPageFromOldest } from '../storage/articles.js';
+import { countPublished, latestPublished, nextScheduled, publishedPageFromOldest } from '../storage/articles.js';
 import { getFeedState } from '../storage/feed-state.js';
 import { buildFeed } from './build.js';
 import type { CachedFeed } from './cache.js';
@@ -16,7 +16,7 @@ import type { FeedScope } from './scope.js';
 /** Bump when the rendered output changes, so caches that outlive a deploy are not served stale. */
 const RENDER_REVISION = 1;
 
-export type FeedDeps = Pick<Deps, 'db' | 'config' | 'feedCache'>;
+export type FeedDeps = Pick<Deps, 'db' | 'config' | 'feedCache' | 'clock'>;
 
 function cacheKey(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive: number | undefined, version: number): string {
   const c = deps.config;
@@ -31,26 +31,31 @@ function cacheKey(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive:
 export async function getFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive?: number): Promise<CachedFeed> {
   const state = await getFeedState(deps.db, scope.key);
   const key = cacheKey(deps, scope, format, archive, state.version);
+  const now = deps.clock.now();
   const cached = await deps.feedCache.get(key);
-  if (cached) return cached;
-  const rendered = await renderFeed(deps, scope, format, archive, state.changedAt);
+  if (cached && (cached.validUntil === undefined || now.getTime() < cached.validUntil)) return cached;
+  const rendered = await renderFeed(deps, scope, format, archive, state.changedAt, now);
   await deps.feedCache.put(key, rendered);
   return rendered;
 }
 
-async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive: number | undefined, changedAt: Date): Promise<CachedFeed> {
+async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive: number | undefined, changedAt: Date, now: Date): Promise<CachedFeed> {
   const { db, config } = deps;
   const size = config.FEED_ITEMS;
-  const completePages = Math.floor((await countPublished(db, scope.filter)) / size);
+  // Articles scheduled for later stay out until their time; the render is valid until then.
+  const filter = { ...scope.filter, until: now };
+  const completePages = Math.floor((await countPublished(db, filter)) / size);
   if (archive !== undefined && (archive < 1 || archive > completePages)) {
     throw new AppError('not_found', `This feed has no archive page ${archive}`);
   }
-  const items = archive ? await publishedPageFromOldest(db, scope.filter, archive, size) : await latestPublished(db, size, scope.filter);
-  // The current feed changed when the feed last changed (deletions included). An archive page
-  // changed when its newest item did, so new articles leave its bytes alone.
-  const newestItem = Math.max(0, ...items.map((a) => a.updatedAt.getTime()));
+  const items = archive ? await publishedPageFromOldest(db, filter, archive, size) : await latestPublished(db, size, filter);
+  // The current feed changed when the feed last changed (deletions included) or an item was
+  // published, whichever is later. An archive page changed when its newest item did, so new
+  // articles leave its bytes alone.
+  const newestItem = Math.max(0, ...items.map((a) => Math.max(a.updatedAt.getTime(), a.publishedAt?.getTime() ?? 0)));
   const updated = new Date(archive ? newestItem : Math.max(changedAt.getTime(), newestItem));
   const links = Object.fromEntries(FEED_FORMATS.map((f) => [f, feedLinks(config, scope, f, archive, completePages)])) as Record<FeedFormat, FeedLinks>;
   const body = buildFeed(config, { scope, items, updated, links }, format);
-  return { body, etag: await strongEtag(body), lastModified: updated.toUTCString() };
+  const validUntil = (await nextScheduled(db, scope.filter, now))?.getTime();
+  return { body, etag: await strongEtag(body), lastModified: updated.toUTCString(), ...(validUntil ? { validUntil } : {}) };
 }

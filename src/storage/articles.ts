@@ -101,11 +101,22 @@ export async function listArticlesPage(db: Db, opts: { limit: number; afterId?: 
   return { items: page, hasMore: rows.length > opts.limit };
 }
 
-export type PublishedFilter = { sectionIds?: string[]; authorId?: string; tagId?: string; after?: Date; until?: Date };
+export type PublishedFilter = {
+  sectionIds?: string[];
+  /** Only sections that count as commentary (a subquery: no bound parameter per section). */
+  commentaryOnly?: boolean;
+  authorId?: string;
+  tagId?: string;
+  after?: Date;
+  until?: Date;
+};
 
 function publishedWhere(db: Db, filter: PublishedFilter): SQL | undefined {
   const conds: (SQL | undefined)[] = [eq(articles.status, 'published')];
   if (filter.sectionIds) conds.push(inArray(articles.sectionId, filter.sectionIds.length ? filter.sectionIds : ['']));
+  if (filter.commentaryOnly) {
+    conds.push(inArray(articles.sectionId, db.select({ id: sections.id }).from(sections).where(eq(sections.isCommentary, true))));
+  }
   if (filter.authorId) conds.push(eq(articles.authorId, filter.authorId));
   if (filter.tagId) {
     const tagged = db.select({ id: articleTags.articleId }).from(articleTags).where(eq(articleTags.tagId, filter.tagId));
@@ -124,6 +135,18 @@ export async function latestPublished(db: Db, limit: number, filter: PublishedFi
     .limit(limit)
     .all();
   return withTags(db, rows);
+}
+
+/** When the next article scheduled in this filter becomes visible (published later than `after`). */
+export async function nextScheduled(db: Db, filter: PublishedFilter, after: Date): Promise<Date | undefined> {
+  const row = await db
+    .select({ at: articles.publishedAt })
+    .from(articles)
+    .where(and(publishedWhere(db, { ...filter, until: undefined }), gt(articles.publishedAt, after)))
+    .orderBy(asc(articles.publishedAt))
+    .limit(1)
+    .get();
+  return row?.at ?? undefined;
 }
 
 export async function countPublished(db: Db, filter: PublishedFilter = {}): Promise<number> {

@@ -37,12 +37,15 @@ export function chunkRows<T>(rows: T[], columnsPerRow: number, maxParams = 100):
   return out;
 }
 
-/** True when the error is a UNIQUE constraint violation, on either driver. */
-export function isUniqueViolation(err: unknown): boolean {
+/**
+ * True when the error is a UNIQUE constraint violation, on either driver; with `column`
+ * (`table.column`), only a violation of that column's constraint.
+ */
+export function isUniqueViolation(err: unknown, column?: string): boolean {
   let e: unknown = err;
   for (let depth = 0; e && depth < 4; depth++) {
     const msg = String((e as { message?: unknown }).message ?? '');
-    if (/UNIQUE constraint failed|SQLITE_CONSTRAINT_UNIQUE|SQLITE_CONSTRAINT_PRIMARYKEY/i.test(msg)) return true;
+    if (/UNIQUE constraint failed/i.test(msg) && (!column || msg.includes(column))) return true;
     e = (e as { cause?: unknown }).cause;
   }
   return false;

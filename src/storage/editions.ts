@@ -83,8 +83,17 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
     .get();
 }
 
-export async function finishDelivery(db: Db, id: string, patch: Partial<DeliveryRow>): Promise<void> {
-  await db.update(deliveries).set({ leaseUntil: null, ...patch }).where(eq(deliveries.id, id)).run();
+/**
+ * Records the outcome of a claimed delivery, but only while the claim is still ours: same
+ * attempt, still `sending`. A sender whose lease ran out and was taken over writes nothing,
+ * so it cannot put a delivery another sender submitted back to `pending`.
+ */
+export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | 'attempts'>, patch: Partial<DeliveryRow>): Promise<void> {
+  await db
+    .update(deliveries)
+    .set({ leaseUntil: null, ...patch })
+    .where(and(eq(deliveries.id, claimed.id), eq(deliveries.status, 'sending'), eq(deliveries.attempts, claimed.attempts)))
+    .run();
 }
 
 /** Marks editions whose deliveries are all settled as sent. */

@@ -11,7 +11,13 @@ export type Term = { id: string; slug: string; name: string };
 async function findOrCreate(db: Db, table: TermTable, ref: TermRef, clock: Clock, ids: Ids): Promise<Term> {
   const match = or(eq(table.slug, ref.slug), eq(table.name, ref.name));
   const found = await db.select({ id: table.id, slug: table.slug, name: table.name }).from(table).where(match).get();
-  if (found) return found;
+  if (found) {
+    // An editor who says whether a section is commentary changes it, not only at creation.
+    if (table === sections && ref.commentary !== undefined) {
+      await db.update(sections).set({ isCommentary: ref.commentary }).where(eq(sections.id, found.id)).run();
+    }
+    return found;
+  }
   const row: Record<string, unknown> = { id: ids.next(), slug: ref.slug, name: ref.name, createdAt: clock.now() };
   if (table === sections) row.isCommentary = ref.commentary ?? true;
   // A concurrent request may create the same term: ignore the conflict and read the winner.
@@ -30,9 +36,4 @@ export async function findOrCreateTags(db: Db, refs: TermRef[], clock: Clock, id
   const out: Term[] = [];
   for (const ref of refs) out.push(await findOrCreate(db, tags, ref, clock, ids));
   return out;
-}
-
-export async function commentarySectionIds(db: Db): Promise<string[]> {
-  const rows = await db.select({ id: sections.id }).from(sections).where(eq(sections.isCommentary, true)).all();
-  return rows.map((r) => r.id);
 }

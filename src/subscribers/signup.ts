@@ -7,6 +7,7 @@ import { AppError } from '../errors.js';
 import { messageIdFor, senderFields } from '../email/compose.js';
 import { renderConfirmation } from '../email/confirmation.js';
 import { findSubscriberByEmail, findSubscriberById, insertSubscriber, updateSubscriber } from '../storage/subscribers.js';
+import { isUniqueViolation } from '../storage/db.js';
 import type { SubscriberRow } from '../storage/schema.js';
 import { normalizeEmail } from './address.js';
 import { signToken, TOKEN_TTL_MS, verifyToken } from './tokens.js';
@@ -52,7 +53,13 @@ export async function signUp(deps: Deps, req: SignupRequest): Promise<void> {
       id: ids.next(), email, ...fields, ...consent, status: 'pending', preferredHour: config.DIGEST_HOUR,
       createdAt: now, updatedAt: now, confirmedAt: null, unsubscribedAt: null, confirmationSentAt: now,
     };
-    await insertSubscriber(db, subscriber);
+    try {
+      await insertSubscriber(db, subscriber);
+    } catch (err) {
+      // The same address signed up a moment ago (a double click): that request mails it.
+      if (isUniqueViolation(err)) return;
+      throw err;
+    }
   }
   await sendConfirmation(deps, subscriber);
 }

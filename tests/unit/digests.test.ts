@@ -116,6 +116,39 @@ describe('digest editions', () => {
     expect(edition?.status).toBe('sent');
   });
 
+  it('ignores a stale sender that finishes after its lease was taken over', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    await addSubscriber(deps);
+    deps.dispatcher = { dispatch: async () => {} };
+    await tick('2026-11-29T08:00:00Z');
+    const { claimDelivery, finishDelivery } = await import('../../src/storage/editions.js');
+    const [row] = await deps.db.select().from(deliveries).all();
+    const now = deps.clock.now();
+    const stale = await claimDelivery(deps.db, row!.id, now, new Date(now.getTime() + 1000));
+    deps.clock.advance(2000);
+    const fresh = await claimDelivery(deps.db, row!.id, deps.clock.now(), new Date(deps.clock.now().getTime() + 1000));
+    expect(fresh?.attempts).toBe(2);
+    await finishDelivery(deps.db, fresh!, { status: 'submitted' });
+    await finishDelivery(deps.db, stale!, { status: 'pending', error: '421 late failure' });
+    expect((await deps.db.select().from(deliveries).all())[0]).toMatchObject({ status: 'submitted', attempts: 2, error: null });
+  });
+
+  it('leaves out a piece unpublished after the edition was planned', async () => {
+    const kept = await addArticle(deps, { title: 'باقٍ', publishedAt: '2026-11-29T05:00:00Z' });
+    const gone = await addArticle(deps, { title: 'سُحب', publishedAt: '2026-11-29T05:30:00Z' });
+    await addSubscriber(deps);
+    deps.dispatcher = { dispatch: async () => {} };
+    await tick('2026-11-29T08:00:00Z');
+    const { updateArticle } = await import('../../src/articles/service.js');
+    const { articleInputSchema } = await import('../../src/articles/input.js');
+    const { articleBody } = await import('../support/deps.js');
+    await updateArticle(deps, gone.id, articleInputSchema.parse(articleBody({ title: 'سُحب', status: 'draft' })));
+    const { sendDeliveries } = await import('../../src/digests/send.js');
+    await sendDeliveries(deps, (await deps.db.select().from(deliveries).all()).map((d) => d.id));
+    expect(deps.mailer.sent[0]?.text).toContain(kept.title);
+    expect(deps.mailer.sent[0]?.text).not.toContain('سُحب');
+  });
+
   it('resends nothing that a crashed sender already submitted, and takes over an expired lease', async () => {
     await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
     await addSubscriber(deps);

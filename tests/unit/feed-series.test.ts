@@ -63,6 +63,22 @@ describe('feeds per section, author and tag', () => {
   });
 });
 
+describe('articles scheduled for later', () => {
+  it('stay out of feeds until their time, then appear without any other change', async () => {
+    deps = createTestDeps({ now: '2026-11-29T08:00:00Z' });
+    app = createTestApp(deps);
+    await addArticle(deps, { title: 'الآن', publishedAt: '2026-11-29T07:00:00Z' });
+    await addArticle(deps, { title: 'لاحقًا', publishedAt: '2026-11-29T09:00:00Z' });
+    const before = await get('/feed.rss');
+    expect(parseFeed(await before.text()).items.map((i) => i.title)).toEqual(['الآن']);
+    deps.clock.set('2026-11-29T09:00:01Z');
+    const after = await get('/feed.rss', { 'if-modified-since': before.headers.get('last-modified')! });
+    expect(after.status).toBe(200);
+    expect(parseFeed(await after.text()).items.map((i) => i.title)).toEqual(['لاحقًا', 'الآن']);
+    expect(after.headers.get('last-modified')).toBe('Sun, 29 Nov 2026 09:00:00 GMT');
+  });
+});
+
 describe('HTTP behaviour of feeds', () => {
   beforeEach(async () => {
     deps = createTestDeps({ config: { FEED_MAX_AGE: '120', WEBSUB_HUB_URL: 'https://hub.example/' } });
