@@ -60,6 +60,11 @@ async function digestRun(deps: Deps, nowArg: string | undefined, cadenceArg: str
     console.error(`--now must be an ISO time such as 2026-11-29T07:00:00Z, not "${nowArg}"`);
     return 2;
   }
+  // A window ending in the future would swallow the pieces of every edition until then.
+  if (now.getTime() > deps.clock.now().getTime() + 60_000) {
+    console.error('--now cannot be in the future');
+    return 2;
+  }
   if (cadenceArg && cadenceArg !== 'daily' && cadenceArg !== 'weekly') {
     console.error('--cadence must be daily or weekly');
     return 2;

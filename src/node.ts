@@ -34,22 +34,21 @@ async function main(): Promise<void> {
         `  database:  ${resolve(config.DATABASE_PATH)}`,
         `  mail:      ${config.SMTP_URL ? `SMTP ${new URL(config.SMTP_URL).host}` : `outbox folder ${resolve(config.OUTBOX_DIR)}`}`,
         `  admin:     ${secretsFromFile.includes('ADMIN_TOKEN') ? `development token in ${resolve(secretsFile)} ("ADMIN_TOKEN"), or set ADMIN_TOKEN` : 'the ADMIN_TOKEN you set'}`,
-        `  digests:   ${config.SCHEDULER ? `scheduled daily at ${String(config.DIGEST_HOUR).padStart(2, '0')}:00 ${config.DIGEST_TIMEZONE}` : 'scheduler off'}`,
+        `  digests:   ${config.SCHEDULER ? `from ${String(config.DIGEST_HOUR).padStart(2, '0')}:00 ${config.DIGEST_TIMEZONE}, daily and on ISO weekday ${config.DIGEST_WEEKDAY} for weekly` : 'scheduler off'}`,
       ].join('\n'),
     );
   });
 
-  let ticking = false;
-  const tick = async () => {
-    if (ticking) return; // never overlap; the next tick catches up
-    ticking = true;
-    try {
-      await runDigestTick(deps, deps.clock.now());
-    } catch (err) {
-      deps.log.error('digest tick failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    } finally {
-      ticking = false;
-    }
+  let ticking: Promise<void> | undefined;
+  const tick = () => {
+    // Never overlap; the next tick catches up.
+    ticking ??= runDigestTick(deps, deps.clock.now())
+      .then(() => undefined)
+      .catch((err) => deps.log.error('digest tick failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }))
+      .finally(() => {
+        ticking = undefined;
+      });
+    return ticking;
   };
   const timer = config.SCHEDULER ? setInterval(tick, TICK_MS) : undefined;
   if (config.SCHEDULER) void tick();
@@ -58,6 +57,7 @@ async function main(): Promise<void> {
     deps.log.info('shutting down', { signal });
     if (timer) clearInterval(timer);
     server.close();
+    await ticking; // let a send in progress record its outcome before the database closes
     await runtime.close();
     process.exit(0);
   };

@@ -5,7 +5,7 @@ import type { Mailer } from '../email/mailer.js';
 export function createLogMailer(log: Log): Mailer {
   return {
     async send(message) {
-      log.info('mail not sent (no SMTP_URL): logged instead', { to: message.to, subject: message.subject, messageId: message.messageId });
+      log.info('mail not sent (no SMTP_URL): logged instead', { subject: message.subject, messageId: message.messageId });
       return { messageId: message.messageId, response: 'logged (no SMTP_URL configured)' };
     },
   };

@@ -22,7 +22,7 @@ export function createOutboxMailer(dir: string, log: Log): Mailer {
       // Write then rename, so a reader of the folder never sees half a message.
       await writeFile(`${path}.tmp`, info.message);
       await rename(`${path}.tmp`, path);
-      log.info('message written to outbox', { path, to: message.to, subject: message.subject });
+      log.info('message written to outbox', { path, subject: message.subject });
       return { messageId: info.messageId, response: `written to ${path}` };
     },
   };

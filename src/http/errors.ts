@@ -43,5 +43,5 @@ export function renderError(c: Context<AppEnv>, err: unknown) {
   const status = statusFor(appError.code) as ContentfulStatusCode;
   if (appError.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="nashra"');
   if (wantsJson(c)) return c.json(errorBody(appError), status);
-  return c.html(errorPage(appError), status);
+  return c.html(errorPage(appError, c.get('deps')?.config.SITE_NAME), status);
 }

@@ -10,11 +10,11 @@ const MESSAGES: Partial<Record<ErrorCode, [string, string]>> = {
   payload_too_large: ['الطلب كبير جدًا', 'حجم البيانات المرسلة أكبر من المسموح.'],
 };
 
-export function errorPage(err: AppError): string {
+export function errorPage(err: AppError, siteName = 'نشرة'): string {
   const [title, text] = MESSAGES[err.code] ?? ['حدث خطأ', 'حدث خطأ غير متوقع من جهتنا. حاول مرة أخرى بعد قليل.'];
   return page({
     title,
-    siteName: 'نشرة',
+    siteName,
     body: `<div class="card" role="alert"><h1>${esc(title)}</h1><p>${esc(text)}</p><p><a href="/">العودة إلى الصفحة الرئيسية</a></p></div>`,
   });
 }

@@ -22,12 +22,15 @@ describe('parseConfig', () => {
     expect(() => parseConfig({ ADMIN_TOKEN: 'short', PORT: 'x', DIGEST_TIMEZONE: 'Mars/Olympus', SMTP_URL: 'http://x' })).toThrow(
       /ADMIN_TOKEN[\s\S]*SECRET_KEY|SECRET_KEY[\s\S]*ADMIN_TOKEN/,
     );
-    try {
-      parseConfig({ ...required, PORT: 'x', DIGEST_TIMEZONE: 'Mars/Olympus', SMTP_URL: 'http://x' });
-    } catch (err) {
-      expect(String(err)).toMatch(/PORT/);
-      expect(String(err)).toMatch(/DIGEST_TIMEZONE/);
-      expect(String(err)).toMatch(/SMTP_URL/);
-    }
+    const message = (() => {
+      try {
+        parseConfig({ ...required, PORT: 'x', DIGEST_TIMEZONE: 'Mars/Olympus', SMTP_URL: 'http://x' });
+        return 'no error';
+      } catch (err) {
+        return String(err);
+      }
+    })();
+    expect(message).toMatch(/PORT[\s\S]*SMTP_URL[\s\S]*DIGEST_TIMEZONE|PORT/);
+    for (const name of ['PORT', 'DIGEST_TIMEZONE', 'SMTP_URL']) expect(message).toContain(name);
   });
 });
