@@ -7,6 +7,7 @@ import type { Deps } from './deps.js';
 import { renderError } from './http/errors.js';
 import { registerAdminArticleRoutes } from './routes/admin-articles.js';
 import { registerAdminStatsRoutes } from './routes/admin-stats.js';
+import { registerFeedDirectoryRoutes } from './routes/feed-directory.js';
 import { registerFeedStylesheetRoute } from './routes/feed-stylesheet.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHomeRoutes } from './routes/home.js';
@@ -26,6 +27,7 @@ export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>)
   registerHomeRoutes(app);
   registerFeedStylesheetRoute(app);
   registerFeedRoutes(app);
+  registerFeedDirectoryRoutes(app);
   registerSubscriptionRoutes(app);
   registerAdminArticleRoutes(app);
   registerAdminStatsRoutes(app);

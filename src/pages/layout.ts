@@ -15,6 +15,13 @@ button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #e0a5
 .muted{color:#57606a;font-size:.9rem}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 ul.feeds{padding:0;list-style:none}ul.feeds li{margin:.4rem 0}`;
 
+/** Feed autodiscovery: every page points readers at the site's feeds (relative: any host). */
+const FEED_ALTERNATES = [
+  ['application/rss+xml', 'RSS', '/feed.rss'],
+  ['application/atom+xml', 'Atom', '/feed.atom'],
+  ['application/feed+json', 'JSON Feed', '/feed.json'],
+] as const;
+
 export type PageOptions = { title: string; siteName: string; body: string; head?: string };
 
 export function page({ title, siteName, body, head = '' }: PageOptions): string {
@@ -26,6 +33,7 @@ export function page({ title, siteName, body, head = '' }: PageOptions): string 
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)} · ${esc(siteName)}</title>
 <style>${STYLE}</style>
+${FEED_ALTERNATES.map(([type, name, href]) => `<link rel="alternate" type="${type}" title="${esc(siteName)} (${name})" href="${href}">`).join('\n')}
 ${head}
 </head>
 <body>

@@ -26,13 +26,24 @@ async function serveFeed(c: Context<AppEnv>, scope: FeedScope, format: FeedForma
   c.header('ETag', feed.etag);
   c.header('Last-Modified', feed.lastModified);
   c.header('Cache-Control', `public, max-age=${maxAge}, stale-while-revalidate=${maxAge * 2}`);
-  c.header('Vary', 'Accept-Encoding');
+  c.header('Vary', format === 'json' ? 'Accept-Encoding' : 'Accept, Accept-Encoding'); // see contentType
   const self = feedUrl(config, scope, format, archive);
   c.header('Link', [`<${self}>; rel="self"`, ...(config.WEBSUB_HUB_URL ? [`<${config.WEBSUB_HUB_URL}>; rel="hub"`] : [])].join(', '));
   const conditional = { ifNoneMatch: c.req.header('if-none-match'), ifModifiedSince: c.req.header('if-modified-since') };
   if (isNotModified(conditional, feed.etag, new Date(feed.lastModified))) return c.body(null, 304);
-  c.header('Content-Type', FEED_CONTENT_TYPES[format]);
+  c.header('Content-Type', contentType(format, c.req.header('accept')));
   return c.body(feed.body, 200);
+}
+
+/**
+ * Chromium shows application/rss+xml and application/atom+xml as plain text and never runs
+ * their stylesheet (/feed.xsl); as application/xml it does. A browser navigating asks for
+ * text/html and feed readers do not, so only browsers get the generic type, which every reader
+ * would accept as well. Hence `Vary: Accept`.
+ */
+function contentType(format: FeedFormat, accept: string | undefined): string {
+  if (format !== 'json' && (accept ?? '').includes('text/html')) return 'application/xml; charset=utf-8';
+  return FEED_CONTENT_TYPES[format];
 }
 
 const TERM_KINDS: [string, Exclude<FeedKind, 'site'>][] = [

@@ -5,16 +5,12 @@ import { esc, page } from '../pages/layout.js';
 export function registerHomeRoutes(app: App): void {
   app.get('/', (c) => {
     const { config } = c.get('deps');
-    const head = [
-      `<link rel="alternate" type="application/rss+xml" title="${esc(config.SITE_NAME)} (RSS)" href="/feed.rss">`,
-      `<link rel="alternate" type="application/atom+xml" title="${esc(config.SITE_NAME)} (Atom)" href="/feed.atom">`,
-      `<link rel="alternate" type="application/feed+json" title="${esc(config.SITE_NAME)} (JSON Feed)" href="/feed.json">`,
-    ].join('\n');
     const body = `<div class="card"><h1>${esc(config.SITE_NAME)}</h1><p>${esc(config.SITE_DESCRIPTION)}</p>
 <p><a href="/subscribe">اشترك في النشرة البريدية</a></p>
 <h2>تابعنا في قارئ الخلاصات</h2>
-<ul class="feeds"><li><a href="/feed.rss">RSS</a></li><li><a href="/feed.atom">Atom</a></li><li><a href="/feed.json">JSON Feed</a></li></ul></div>`;
-    return c.html(page({ title: config.SITE_NAME, siteName: config.SITE_NAME, body, head }));
+<ul class="feeds"><li><a href="/feed.rss">RSS</a></li><li><a href="/feed.atom">Atom</a></li><li><a href="/feed.json">JSON Feed</a></li></ul>
+<p><a href="/feeds">كل الخلاصات: الأقسام والكتّاب والوسوم</a></p></div>`;
+    return c.html(page({ title: config.SITE_NAME, siteName: config.SITE_NAME, body }));
   });
 
   app.get('/healthz', (c) => c.json({ ok: true }));
