@@ -2,6 +2,7 @@
  * The Node server as people run it: a child process on a SQLite file, mail over real SMTP to
  * a sink on loopback, digests sent by the `nashra` CLI as a second process on the same file.
  */
+import { parseFeed as parseAnyFeed } from 'feedsmith';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,10 +85,14 @@ describe('Node server', () => {
 
     const res = await get('/feed.json');
     expect(res.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
-    const json = JSON.parse(await res.text()) as { version: string; language: string; items: Record<string, unknown>[] };
-    expect(json.version).toBe('https://jsonfeed.org/version/1.1');
+    const text = await res.text();
+    expect((JSON.parse(text) as { version: string }).version).toBe('https://jsonfeed.org/version/1.1');
+    // A maintained feed library's JSON Feed parser, as a reader would use.
+    const parsed = parseAnyFeed(text);
+    expect(parsed.format).toBe('json');
+    const json = parsed.feed as { language?: string; items?: { title?: string; image?: string; language?: string; content_html?: string }[] };
     expect(json.language).toBe('ar');
-    const item = json.items.find((i) => i.title === title);
+    const item = json.items?.find((i) => i.title === title);
     expect(item).toMatchObject({ image, language: 'ar' });
     expect(item?.content_html).toContain('dir="rtl"');
   });
