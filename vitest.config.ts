@@ -22,6 +22,7 @@ export default defineConfig({
                 PUBLIC_URL: 'https://nashra.test',
                 SITE_URL: 'https://site.test',
                 SEED: 'false',
+                MAIL_LOG_ONLY: 'true',
               },
             },
           })),

@@ -4,7 +4,7 @@
 // needs neither a Cloudflare account nor the network.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ const secret = () => randomBytes(32).toString('base64url'); // 43 characters
 // 1. Secrets. An existing .dev.vars is the developer's: never overwrite it.
 if (existsSync(devVars)) {
   console.log(`Using existing ${devVars}`);
+  if (!/^MAIL_LOG_ONLY=/m.test(readFileSync(devVars, 'utf8'))) appendFileSync(devVars, 'MAIL_LOG_ONLY=true\n');
 } else {
   const lines = [
     '# Local secrets for `npm run dev:worker` (git-ignored). Delete this file to get new ones.',
@@ -23,6 +24,8 @@ if (existsSync(devVars)) {
     `SECRET_KEY=${secret()}`,
     '# Seed the sample Arabic articles on the first request.',
     'SEED=true',
+    '# No SMTP locally: log each message, text and links included, instead of sending it.',
+    'MAIL_LOG_ONLY=true',
     '',
   ];
   writeFileSync(devVars, lines.join('\n'), { mode: 0o600 });

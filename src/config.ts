@@ -32,6 +32,7 @@ export const configSchema = z.object({
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters'),
   MAIL_FROM: z.string().min(3).default('نشرة <newsletter@localhost>'),
   MAIL_REPLY_TO: z.string().optional(),
+  MAIL_LOG_ONLY: bool.default(false),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   FEED_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
   FEED_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(300),

@@ -8,7 +8,7 @@ import { createConsoleLog } from '../log.js';
 import type { Db } from '../storage/db.js';
 import * as schema from '../storage/schema.js';
 import { createCacheApiFeedCache } from './feed-cache-api.js';
-import { createLogMailer } from './log-mailer.js';
+import { createLogMailer, createUnconfiguredMailer } from './log-mailer.js';
 import { createSmtpMailer } from './smtp-mailer.js';
 
 export type WorkerEnv = {
@@ -27,7 +27,11 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
   if (!cached || cached.env !== env) {
     const config = parseConfig(env);
     const log = createConsoleLog(config.LOG_LEVEL);
-    const mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL, pool: false }) : createLogMailer(log);
+    const mailer = config.SMTP_URL
+      ? createSmtpMailer({ url: config.SMTP_URL, pool: false })
+      : config.MAIL_LOG_ONLY
+        ? createLogMailer(log)
+        : createUnconfiguredMailer(log);
     cached = { env, config, mailer };
   }
   const { config, mailer } = cached;

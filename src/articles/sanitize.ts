@@ -21,11 +21,12 @@ const ALLOWED_ATTRS: Record<string, readonly string[]> = {
 const GLOBAL_ATTRS = ['dir', 'lang', 'title'];
 const URL_ATTRS = new Set(['href', 'src', 'cite']);
 const VOID = new Set(['br', 'hr', 'img']);
-/** Dropped together with everything inside them. */
-const DROP_WITH_CONTENT = new Set([
-  'script', 'style', 'iframe', 'object', 'embed', 'form', 'meta', 'link', 'base', 'noscript',
-  'template', 'textarea', 'select', 'option', 'title', 'head', 'svg', 'math', 'frameset', 'frame', 'applet',
-]);
+/**
+ * Dropped together with everything inside them: what they hold is code, a document of its own,
+ * or fallback content. Every other unknown tag (form, svg, select, …) loses only the tag and
+ * keeps its text, so a tag the editor forgot to close never swallows the rest of an article.
+ */
+const DROP_WITH_CONTENT = new Set(['script', 'style', 'iframe', 'object', 'embed', 'template', 'title', 'head', 'frameset', 'frame', 'applet', 'noembed', 'noframes', 'xmp']);
 
 /** An absolute URL with an allowed scheme, or undefined. */
 export function safeUrl(value: string, base: string, schemes = ['http:', 'https:', 'mailto:', 'tel:']): string | undefined {

@@ -49,6 +49,13 @@ describe('sanitizeArticleHtml', () => {
     expect(clean('<p dir="javascript">x')).toBe('<p>x</p>');
   });
 
+  it('keeps the rest of the article after an unclosed form, svg, select or textarea', () => {
+    for (const tag of ['form', 'svg', 'math', 'select', 'noscript']) {
+      expect(clean(`<p>أ</p><${tag}><p>ب</p>`), tag).toContain('<p>ب</p>');
+    }
+    expect(clean('<p>أ</p><textarea><p>ب</p>')).toContain('ب'); // raw text there: kept as text
+  });
+
   it('drops comments and keeps the text of unknown tags', () => {
     expect(clean('<!-- secret --><custom-el>نص</custom-el>')).toBe('نص');
   });
