@@ -11,6 +11,7 @@ import { registerFeedDirectoryRoutes } from './routes/feed-directory.js';
 import { registerFeedStylesheetRoute } from './routes/feed-stylesheet.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHomeRoutes } from './routes/home.js';
+import { registerSampleImageRoutes } from './routes/sample-images.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 
 export type AppEnv = { Variables: { deps: Deps }; Bindings: Record<string, unknown> };
@@ -25,6 +26,7 @@ export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>)
   app.onError((err, c) => renderError(c, err));
   app.notFound((c) => renderError(c, null));
   registerHomeRoutes(app);
+  registerSampleImageRoutes(app);
   registerFeedStylesheetRoute(app);
   registerFeedRoutes(app);
   registerFeedDirectoryRoutes(app);
