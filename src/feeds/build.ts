@@ -13,7 +13,7 @@ import { registeredImageType, type FeedFormat } from './formats.js';
 import type { FeedLinks } from './links.js';
 import { rssChannelExtensions, rssItemExtensions } from './rss.js';
 import type { FeedScope } from './scope.js';
-import { forAttribute, forCdata, xmlChars } from './xml-text.js';
+import { forAttribute, forCdata, forText } from './xml-text.js';
 
 export { FEED_CONTENT_TYPES, type FeedFormat } from './formats.js';
 
@@ -40,7 +40,7 @@ export function buildFeed(config: Config, doc: FeedDocumentInput, format: FeedFo
   const xml = format !== 'json';
   const asHtml = xml ? (t: string) => forCdata(escapeHtml(t)) : same;
   const title = format === 'atom' ? asHtml : xml ? forCdata : same;
-  const text = xml ? xmlChars : same;
+  const text = xml ? forText : same;
   const label = format === 'atom' ? forAttribute : text;
   const feed = new Feed({
     id: doc.links.atom.self,

@@ -7,7 +7,7 @@ import type { Extension } from 'feed';
 import type { ArticleRecord } from '../storage/articles.js';
 import { registeredImageType } from './formats.js';
 import type { FeedLinks } from './links.js';
-import { attr, xmlChars } from './xml-text.js';
+import { attr, forText } from './xml-text.js';
 
 const MRSS = 'http://search.yahoo.com/mrss/';
 const HISTORY = 'http://purl.org/syndication/history/1.0';
@@ -17,12 +17,12 @@ const HISTORY = 'http://purl.org/syndication/history/1.0';
  * not publish), and `media:content`/`media:thumbnail` for the lead image.
  */
 export function rssItemExtensions(a: ArticleRecord): Extension[] {
-  const ext: Extension[] = [{ name: 'dc:creator', objects: { _text: xmlChars(a.author.name) } }];
+  const ext: Extension[] = [{ name: 'dc:creator', objects: { _text: forText(a.author.name) } }];
   if (a.imageUrl) {
     const type = registeredImageType(a.imageType ?? 'image/jpeg');
     const content: Record<string, string> = { 'xmlns:media': MRSS, url: attr(a.imageUrl), type: attr(type), medium: 'image' };
     if (a.imageLength) content.fileSize = attr(a.imageLength);
-    ext.push({ name: 'media:content', objects: { _attributes: content, ...(a.imageAlt ? { 'media:description': { _attributes: { type: 'plain' }, _text: xmlChars(a.imageAlt) } } : {}) } });
+    ext.push({ name: 'media:content', objects: { _attributes: content, ...(a.imageAlt ? { 'media:description': { _attributes: { type: 'plain' }, _text: forText(a.imageAlt) } } : {}) } });
     ext.push({ name: 'media:thumbnail', objects: { _attributes: { 'xmlns:media': MRSS, url: attr(a.imageUrl) } } });
   }
   return ext;

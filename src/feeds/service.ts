@@ -39,6 +39,9 @@ export async function getFeed(deps: FeedDeps, scope: FeedScope, format: FeedForm
   return rendered;
 }
 
+const newestOf = (items: { updatedAt: Date; publishedAt: Date | null }[]) =>
+  Math.max(0, ...items.map((a) => Math.max(a.updatedAt.getTime(), a.publishedAt?.getTime() ?? 0)));
+
 async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, archive: number | undefined, changedAt: Date, now: Date): Promise<CachedFeed> {
   const { db, config } = deps;
   const size = config.FEED_ITEMS;
@@ -52,10 +55,14 @@ async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, 
   // The current feed changed when the feed last changed (deletions included) or an item was
   // published, whichever is later. An archive page changed when its newest item did, so new
   // articles leave its bytes alone.
-  const newestItem = Math.max(0, ...items.map((a) => Math.max(a.updatedAt.getTime(), a.publishedAt?.getTime() ?? 0)));
+  const newestItem = newestOf(items);
   const updated = new Date(archive ? newestItem : Math.max(changedAt.getTime(), newestItem));
+  // An archive page gains a next-archive link when the next page fills: its bytes change then,
+  // so its Last-Modified moves too (its <updated> stays that of its own items).
+  const nextPage = archive !== undefined && archive < completePages ? await publishedPageFromOldest(db, filter, archive + 1, size) : [];
+  const lastModified = new Date(Math.max(updated.getTime(), newestOf(nextPage)));
   const links = Object.fromEntries(FEED_FORMATS.map((f) => [f, feedLinks(config, scope, f, archive, completePages)])) as Record<FeedFormat, FeedLinks>;
   const body = buildFeed(config, { scope, items, updated, links }, format);
   const validUntil = (await nextScheduled(db, scope.filter, now))?.getTime();
-  return { body, etag: await strongEtag(body), lastModified: updated.toUTCString(), ...(validUntil ? { validUntil } : {}) };
+  return { body, etag: await strongEtag(body), lastModified: lastModified.toUTCString(), ...(validUntil ? { validUntil } : {}) };
 }

@@ -15,6 +15,14 @@ export function xmlChars(text: string): string {
   return text.replace(ILLEGAL_XML, '');
 }
 
+/**
+ * Text for an element xml-js writes as text (not CDATA). Its writeText first turns every
+ * "&amp;" back into "&" (to avoid double escaping), so a literal "&amp;" is pre-escaped here.
+ */
+export function forText(text: string): string {
+  return xmlChars(text).replace(/&amp;/g, '&amp;amp;');
+}
+
 const CDATA_END = ']]>';
 const CDATA_SPLIT = ']]]]><![CDATA[>';
 
