@@ -2,6 +2,7 @@ import { parseFeed } from '@rowanmanning/feed-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedIfEmpty } from '../../src/seed/articles.js';
 import { createTestApp, createTestDeps, type TestDeps } from '../support/deps.js';
+import { addArticle } from '../support/fixtures.js';
 import { assertWellFormedXml } from '../support/xml.js';
 
 let deps: TestDeps;
@@ -10,6 +11,8 @@ beforeAll(async () => {
   deps = createTestDeps({ now: '2026-11-29T08:00:00Z' });
   app = createTestApp(deps);
   await seedIfEmpty(deps);
+  // A draft's new tag has no published article: its (empty) feed is not listed.
+  await addArticle(deps, { status: 'draft', publishedAt: undefined, tags: [{ name: 'مسودة', slug: 'draft-only' }] });
 });
 afterAll(() => deps.close());
 
@@ -26,6 +29,7 @@ describe('the feed directory of a seeded site', () => {
     expect(urls).toContain('https://nashra.test/sections/opinion/feed.rss');
     expect(urls).toContain('https://nashra.test/authors/said-idrissi/feed.rss');
     expect(urls).toContain('https://nashra.test/tags/morocco/feed.rss');
+    expect(urls).not.toContain('https://nashra.test/tags/draft-only/feed.rss');
     expect(urls).toHaveLength(1 + 3 + 5 + 10); // site, sections, authors, tags of the seed
   });
 
