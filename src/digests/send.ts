@@ -16,7 +16,13 @@ import { signToken } from '../subscribers/tokens.js';
 import { digestContent } from './content.js';
 
 export const LEASE_MS = 5 * 60_000;
-export const MAX_ATTEMPTS = 5;
+/** With the backoff below, the last attempt comes about two hours after the first. */
+export const MAX_ATTEMPTS = 8;
+
+/** Wait after the n-th failed attempt: 1, 2, 4 … minutes, at most an hour. */
+export function backoffMs(attempt: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
 
 export type SendSummary = { submitted: number; failed: number; skipped: number; retry: number; busy: number };
 
@@ -71,7 +77,7 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDi
       return 'failed';
     }
     deps.log.warn('delivery will be retried', { deliveryId: d.id, attempt: d.attempts, error });
-    await finishDelivery(db, d, { status: 'pending', error });
+    await finishDelivery(db, d, { status: 'pending', error, nextAttemptAt: new Date(clock.now().getTime() + backoffMs(d.attempts)) });
     return 'retry';
   }
 }

@@ -1,5 +1,5 @@
 /** Editions and their deliveries (the outbox). */
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db } from './db.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
@@ -47,7 +47,15 @@ export async function reopenEdition(db: Db, id: string): Promise<void> {
   await db.update(editions).set({ status: 'sending', completedAt: null }).where(and(eq(editions.id, id), eq(editions.status, 'sent'))).run();
 }
 
-/** Ids of deliveries ready to send: pending, or held by a sender whose lease ran out. */
+/** Ready to send: pending and due (no backoff, or backoff over), or held by a sender whose lease ran out. */
+function sendable(now: Date) {
+  return or(
+    and(eq(deliveries.status, 'pending'), or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now))),
+    and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now)),
+  );
+}
+
+/** Ids of deliveries ready to send (see `sendable`), a page at a time in id order. */
 export async function sendableDeliveryIds(db: Db, editionId: string, now: Date, afterId: string, limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: deliveries.id })
@@ -56,7 +64,7 @@ export async function sendableDeliveryIds(db: Db, editionId: string, now: Date, 
       and(
         eq(deliveries.editionId, editionId),
         sql`${deliveries.id} > ${afterId}`,
-        or(eq(deliveries.status, 'pending'), and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now))),
+        sendable(now),
       ),
     )
     .orderBy(deliveries.id)
@@ -76,7 +84,7 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
     .where(
       and(
         eq(deliveries.id, id),
-        or(eq(deliveries.status, 'pending'), and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now))),
+        sendable(now),
       ),
     )
     .returning()

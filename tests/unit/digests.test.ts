@@ -116,6 +116,24 @@ describe('digest editions', () => {
     expect(edition?.status).toBe('sent');
   });
 
+  it('backs off after temporary failures (1, 2, 4 … minutes) and gives up after the last attempt', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    await addSubscriber(deps);
+    const attempts: string[] = [];
+    deps.mailer = Object.assign(Object.create(deps.mailer), {
+      async send() {
+        attempts.push(deps.clock.now().toISOString().slice(11, 19));
+        throw new MailSubmitError('421 4.7.0 try again later', false);
+      },
+    });
+    const start = new Date('2026-11-29T08:00:00Z').getTime();
+    for (let minute = 0; minute <= 180; minute++) await tick(new Date(start + minute * 60_000 + 1).toISOString());
+    expect(attempts).toEqual(['08:00:00', '08:01:00', '08:03:00', '08:07:00', '08:15:00', '08:31:00', '09:03:00', '10:03:00']);
+    const [row] = await deps.db.select().from(deliveries).all();
+    expect(row).toMatchObject({ status: 'failed', attempts: 8, error: '421 4.7.0 try again later' });
+    expect((await deps.db.select().from(editions).all())[0]?.status).toBe('sent');
+  });
+
   it('ignores a stale sender that finishes after its lease was taken over', async () => {
     await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
     await addSubscriber(deps);

@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `next_attempt_at` integer;
