@@ -6,6 +6,7 @@ import type { Mailer } from '../email/mailer.js';
 import { createUlids } from '../ids.js';
 import { createConsoleLog } from '../log.js';
 import type { Db } from '../storage/db.js';
+import { markQueued } from '../storage/editions.js';
 import * as schema from '../storage/schema.js';
 import { createCacheApiFeedCache } from './feed-cache-api.js';
 import { createLogMailer, createUnconfiguredMailer } from './log-mailer.js';
@@ -17,8 +18,12 @@ export type WorkerEnv = {
   [key: string]: unknown;
 };
 
-/** Queues accept at most 100 messages per sendBatch; each message carries a page of ids. */
-const IDS_PER_MESSAGE = 50;
+/**
+ * Queues accept at most 100 messages per sendBatch; each message carries a page of ids. A
+ * delivery costs the consumer about three D1 queries, and a consumer invocation (up to
+ * max_batch_size = 10 messages) must stay under D1's 1,000 queries: 20 ids a message.
+ */
+const IDS_PER_MESSAGE = 20;
 const MESSAGES_PER_BATCH = 100;
 
 let cached: { env: WorkerEnv; config: Config; mailer: Mailer } | undefined;
@@ -36,8 +41,9 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
   }
   const { config, mailer } = cached;
   const log = createConsoleLog(config.LOG_LEVEL);
+  const db = drizzle(env.DB, { schema }) as unknown as Db;
   return {
-    db: drizzle(env.DB, { schema }) as unknown as Db,
+    db,
     mailer,
     clock: systemClock,
     ids: createUlids(systemClock),
@@ -51,6 +57,8 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
         const messages = [];
         for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) messages.push({ body: { deliveryIds: ids.slice(i, i + IDS_PER_MESSAGE) } });
         for (let i = 0; i < messages.length; i += MESSAGES_PER_BATCH) await env.DELIVERIES.sendBatch(messages.slice(i, i + MESSAGES_PER_BATCH));
+        // Queued once: the next cron leaves them to the Queue's own retries.
+        await markQueued(db, ids, systemClock.now());
       },
     },
     defer: (task) => waitUntil(task.catch((err) => log.error('background task failed', { error: String(err) }))),

@@ -1,6 +1,6 @@
 /** Editions and their deliveries (the outbox). */
 import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import type { Db } from './db.js';
+import { batch, chunkRows, type Db } from './db.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
 export async function findEdition(db: Db, cadence: EditionRow['cadence'], periodKey: string) {
@@ -55,7 +55,13 @@ function sendable(now: Date) {
   );
 }
 
-/** Ids of deliveries ready to send (see `sendable`), a page at a time in id order. */
+/** A delivery put on a Queue is not enqueued again before this much time (the Queue retries it). */
+export const REQUEUE_AFTER_MS = 3_600_000;
+
+/**
+ * Ids of deliveries ready to send (see `sendable`) and not put on a Queue within the last
+ * REQUEUE_AFTER_MS, a page at a time in id order.
+ */
 export async function sendableDeliveryIds(db: Db, editionId: string, now: Date, afterId: string, limit: number): Promise<string[]> {
   const rows = await db
     .select({ id: deliveries.id })
@@ -65,12 +71,18 @@ export async function sendableDeliveryIds(db: Db, editionId: string, now: Date, 
         eq(deliveries.editionId, editionId),
         sql`${deliveries.id} > ${afterId}`,
         sendable(now),
+        or(isNull(deliveries.queuedAt), lt(deliveries.queuedAt, new Date(now.getTime() - REQUEUE_AFTER_MS))),
       ),
     )
     .orderBy(deliveries.id)
     .limit(limit)
     .all();
   return rows.map((r) => r.id);
+}
+
+/** Records that these deliveries were put on a Queue at `now`. */
+export async function markQueued(db: Db, ids: string[], now: Date): Promise<void> {
+  await batch(db, chunkRows(ids, 1, 90).map((chunk) => db.update(deliveries).set({ queuedAt: now }).where(inArray(deliveries.id, chunk))));
 }
 
 /**

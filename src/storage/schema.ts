@@ -124,6 +124,8 @@ export const deliveries = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     /** While `sending`, the claim is held until this instant; after it, another sender may retry. */
     leaseUntil: ms('lease_until'),
+    /** When it was last put on the Workers Queue; the cron does not enqueue it again soon after. */
+    queuedAt: ms('queued_at'),
     /** After a temporary failure, not tried again before this instant (exponential backoff). */
     nextAttemptAt: ms('next_attempt_at'),
     messageId: text('message_id'),

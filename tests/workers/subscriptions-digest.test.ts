@@ -80,6 +80,7 @@ describe('digest on Workers', () => {
 
     // Two overlapping ticks (a retried Cron) and a later one in the same period.
     await Promise.all([runCron(testEnv, CRON_AT), runCron(testEnv, CRON_AT)]);
+    const queuedByOverlap = testEnv.sent.length;
     await runCron(testEnv, CRON_AGAIN);
     const editions = await rows<{ id: string; cadence: string; period_key: string; status: string; article_ids: string }>('SELECT * FROM editions');
     expect(editions).toHaveLength(1);
@@ -90,8 +91,11 @@ describe('digest on Workers', () => {
 
     const deliveries = await rows<{ id: string; subscriber_id: string; status: string }>('SELECT * FROM deliveries');
     expect(deliveries).toEqual([expect.objectContaining({ subscriber_id: confirmed, status: 'pending' })]);
-    // Each tick hands the open edition's pending deliveries to the Queue.
-    expect(testEnv.sent).toEqual(Array(3).fill({ deliveryIds: [deliveries[0]?.id] }));
+    // Overlapping ticks may both enqueue (the consumer's claim keeps it to one send); a later
+    // tick leaves queued deliveries to the Queue's own retries.
+    expect(queuedByOverlap).toBeGreaterThanOrEqual(1);
+    expect(queuedByOverlap).toBeLessThanOrEqual(2);
+    expect(testEnv.sent).toEqual(Array(queuedByOverlap).fill({ deliveryIds: [deliveries[0]?.id] }));
   });
 
   it('adds only the missing deliveries when a reader confirms while the edition is open', async () => {
@@ -113,13 +117,13 @@ describe('digest on Workers', () => {
     const ids = [await subscribeConfirmed('a@example.com'), await subscribeConfirmed('b@example.com')];
     const testEnv = recordingEnv();
     await runCron(testEnv, CRON_AT);
-    await runCron(testEnv, CRON_AGAIN); // the same ids go on the Queue twice
-    expect(testEnv.sent).toHaveLength(2);
+    await runCron(testEnv, CRON_AGAIN); // queued already: not enqueued again
+    expect(testEnv.sent).toHaveLength(1);
 
     const logged = vi.spyOn(console, 'log');
     const result = await runQueue(testEnv, testEnv.sent);
     expect(result.retryMessages).toEqual([]);
-    expect(result.explicitAcks.sort()).toEqual(['message-0', 'message-1']);
+    expect(result.explicitAcks).toEqual(['message-0']);
 
     const deliveries = await rows<Record<string, unknown>>('SELECT * FROM deliveries ORDER BY subscriber_id');
     expect(deliveries.map((d) => d.subscriber_id)).toEqual(ids.sort());
@@ -129,7 +133,7 @@ describe('digest on Workers', () => {
       expect(d.submitted_at).toEqual(expect.any(Number));
     }
     const mails = logged.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('mail not sent'));
-    expect(mails).toHaveLength(2); // one per subscriber, not one per queued copy
+    expect(mails).toHaveLength(2); // one per subscriber
     for (const d of deliveries) expect(mails.join('\n')).toContain(JSON.stringify(d.message_id)); // addresses stay out of logs
     expect((await rows<{ status: string }>('SELECT status FROM editions'))[0]?.status).toBe('sent');
   });

@@ -1,0 +1,1 @@
+ALTER TABLE `deliveries` ADD `queued_at` integer;
