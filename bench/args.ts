@@ -10,9 +10,15 @@ export type BenchOptions = {
   iterations: number;
   /** Where to write the markdown report, besides stdout. */
   out: string | undefined;
+  /** Throughput over loopback with autocannon (`--no-http` skips it). */
+  http: boolean;
+  /** Interleaved 1-s rounds of load per HTTP target, after `HTTP_WARMUP_SECONDS` of warm-up. */
+  httpSeconds: number;
+  /** Concurrent autocannon connections. */
+  connections: number;
 };
 
-export const USAGE = `Usage: npm run bench -- [--articles 1000[,10000…]] [--recipients 10000] [--iterations 200] [--out file.md]`;
+export const USAGE = `Usage: npm run bench -- [--articles 1000[,10000…]] [--recipients 10000] [--iterations 200] [--no-http] [--http-seconds 5] [--connections 10] [--out file.md]`;
 
 function positiveInt(name: string, raw: string): number {
   const n = Number(raw.replace(/_/g, ''));
@@ -29,7 +35,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       recipients: { type: 'string', default: '10000' },
       iterations: { type: 'string', default: '200' },
       out: { type: 'string' },
+      http: { type: 'boolean', default: true },
+      'http-seconds': { type: 'string', default: '5' },
+      connections: { type: 'string', default: '10' },
     },
+    allowNegative: true,
   });
   const articles = values.articles.split(',').map((s) => positiveInt('articles', s.trim()));
   return {
@@ -37,6 +47,9 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     recipients: positiveInt('recipients', values.recipients),
     iterations: positiveInt('iterations', values.iterations),
     out: values.out,
+    http: values.http,
+    httpSeconds: positiveInt('http-seconds', values['http-seconds']),
+    connections: positiveInt('connections', values.connections),
   };
 }
 

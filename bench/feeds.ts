@@ -1,23 +1,24 @@
 /**
  * Uncached feed generation: the query alone (baseline), `getFeed` per format, and the
  * same through the Hono app in-process (routing, ETag hashing, headers, Response), all in
- * interleaved rounds so their ratios survive a noisy machine.
+ * interleaved rounds, across all article counts at once, so their ratios survive a noisy machine. `countPublished` is timed too:
+ * `getFeed` counts the feed's articles for its archive links, the one step that reads more
+ * than the 50 newest rows.
  */
 import type { App } from '../src/app.js';
 import type { Deps } from '../src/deps.js';
 import type { FeedFormat } from '../src/feeds/build.js';
 import { siteScope } from '../src/feeds/scope.js';
 import { getFeed } from '../src/feeds/service.js';
-import { latestPublished } from '../src/storage/articles.js';
+import { countPublished, latestPublished } from '../src/storage/articles.js';
 import { interleave, summarize, type Case, type Summary } from './stats.js';
 
-export const QUERY = 'query';
 const FORMATS: FeedFormat[] = ['rss', 'atom', 'json'];
 export const WARMUP_ROUNDS = 20;
 
 export type FeedRow = {
   name: string;
-  kind: 'query' | 'direct' | 'http' | 'http304';
+  kind: 'query' | 'part' | 'direct' | 'http' | 'http304';
   format?: FeedFormat;
   bytes?: number;
   stats: Summary;
@@ -30,33 +31,45 @@ async function httpGet(app: App, path: string, headers: Record<string, string> =
   return body.byteLength;
 }
 
-/** Runs the feed cases for `rounds` interleaved rounds; throws if a feed is short or a status is wrong. */
-export async function measureFeeds(deps: Deps, app: App, rounds: number): Promise<FeedRow[]> {
+type Planned = { rows: Omit<FeedRow, 'stats'>[]; cases: Case[] };
+
+/** The cases for one database; case names carry `tag` so several databases can share the rounds. */
+async function feedCases(deps: Deps, app: App, tag: string): Promise<Planned> {
   const limit = deps.config.FEED_ITEMS;
   const probe = await latestPublished(deps.db, limit);
   if (probe.length !== limit) throw new Error(`expected ${limit} feed items, the database has ${probe.length}`);
-
-  const rows: Omit<FeedRow, 'stats'>[] = [{ name: `latestPublished(db, ${limit})`, kind: 'query' }];
-  const cases: Case[] = [{ name: rows[0]!.name, run: () => latestPublished(deps.db, limit) }];
+  const rows: Omit<FeedRow, 'stats'>[] = [];
+  const cases: Case[] = [];
+  const add = (row: Omit<FeedRow, 'stats'>, run: Case['run']) => {
+    rows.push(row);
+    cases.push({ name: `${tag} ${row.name}`, run });
+  };
+  add({ name: `latestPublished(db, ${limit})`, kind: 'query' }, () => latestPublished(deps.db, limit));
+  const counted = { ...siteScope(deps.config).filter, until: deps.clock.now() }; // as getFeed counts
+  add({ name: 'countPublished(db, site)', kind: 'part' }, () => countPublished(deps.db, counted));
+  const scope = siteScope(deps.config);
   for (const format of FORMATS) {
-    const scope = siteScope(deps.config);
     const bytes = Buffer.byteLength((await getFeed(deps, scope, format)).body, 'utf8');
-    const name = `getFeed(site, '${format}'), uncached`;
-    rows.push({ name, kind: 'direct', format, bytes });
-    cases.push({ name, run: () => getFeed(deps, scope, format) });
+    add({ name: `getFeed(site, '${format}'), uncached`, kind: 'direct', format, bytes }, () => getFeed(deps, scope, format));
   }
   for (const format of FORMATS) {
     const path = `/feed.${format}`;
-    const bytes = await httpGet(app, path);
-    rows.push({ name: `GET ${path}`, kind: 'http', format, bytes });
-    cases.push({ name: `GET ${path}`, run: () => httpGet(app, path) });
+    add({ name: `GET ${path}`, kind: 'http', format, bytes: await httpGet(app, path) }, () => httpGet(app, path));
   }
   // A reader polling with the ETag it already has: still renders and hashes the whole feed.
   const etag = (await app.request('/feed.rss')).headers.get('etag') ?? '';
-  const name304 = 'GET /feed.rss If-None-Match → 304';
-  rows.push({ name: name304, kind: 'http304', format: 'rss', bytes: 0 });
-  cases.push({ name: name304, run: () => httpGet(app, '/feed.rss', { 'if-none-match': etag }, 304) });
+  add({ name: 'GET /feed.rss If-None-Match → 304', kind: 'http304', format: 'rss', bytes: 0 }, () => httpGet(app, '/feed.rss', { 'if-none-match': etag }, 304));
+  return { rows, cases };
+}
 
-  const samples = await interleave(cases, rounds, WARMUP_ROUNDS);
-  return rows.map((row) => ({ ...row, stats: summarize(samples.get(row.name) ?? []) }));
+/**
+ * Runs the feed cases of every database (one per article count) together, for `rounds`
+ * interleaved rounds, so the counts are compared side by side too. Returns the rows of each
+ * database in order; throws if a feed is short or a status is wrong.
+ */
+export async function measureFeeds(sets: { deps: Deps; app: App }[], rounds: number): Promise<FeedRow[][]> {
+  const planned: Planned[] = [];
+  for (const [i, { deps, app }] of sets.entries()) planned.push(await feedCases(deps, app, `#${i}`));
+  const samples = await interleave(planned.flatMap((p) => p.cases), rounds, WARMUP_ROUNDS);
+  return planned.map((p, i) => p.rows.map((row) => ({ ...row, stats: summarize(samples.get(`#${i} ${row.name}`) ?? []) })));
 }

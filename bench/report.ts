@@ -3,11 +3,24 @@ import { execFileSync } from 'node:child_process';
 import { cpus, release, totalmem, type } from 'node:os';
 import type { DigestResult } from './digest.js';
 import type { FeedRow } from './feeds.js';
+import type { HttpRun } from './http.js';
+import { httpTables, targetsTable } from './report-http.js';
 import type { SeedResult } from './seed.js';
 import { fmt, kb, ratio, share, type Summary } from './stats.js';
 
 export type FeedRun = { seed: SeedResult; dbBytes: number; rounds: number; warmup: number; rows: FeedRow[] };
-export type Report = { command: string; startedAt: Date; seconds: number; feedItems: number; feeds: FeedRun[]; digest: DigestResult };
+export type Report = {
+  command: string;
+  startedAt: Date;
+  seconds: number;
+  feedItems: number;
+  feeds: FeedRun[];
+  /** Empty with `--no-http`. */
+  http: HttpRun[];
+  /** How the servers and the load generator were placed. */
+  httpServers: string;
+  digest: DigestResult;
+};
 
 function gitRevision(): string {
   try {
@@ -31,6 +44,11 @@ export function machineLines(): string[] {
 const ms = (x: number) => `${fmt(x)} ms`;
 const us = (x: number) => `${fmt(x * 1000)} µs`;
 
+function caseLabel(r: FeedRow): string {
+  if (r.kind === 'query') return `\`${r.name}\` (baseline)`;
+  return r.kind === 'part' ? `\`${r.name}\` (a step of \`getFeed\`)` : `\`${r.name}\``;
+}
+
 function feedTable(run: FeedRun, feedItems: number): string[] {
   const query = run.rows.find((r) => r.kind === 'query') as FeedRow;
   const direct = (format: FeedRow['format']) => run.rows.find((r) => r.kind === 'direct' && r.format === format);
@@ -40,7 +58,7 @@ function feedTable(run: FeedRun, feedItems: number): string[] {
     '',
     `Seeded in ${fmt(seed.ms / 1000, 1)} s: article HTML ${kb(seed.avgHtmlBytes)} on average, ` +
       `${share(seed.withImage, seed.articles)} with an image; database ${fmt(run.dbBytes / 2 ** 20, 1)} MiB. ` +
-      `${run.rounds} interleaved rounds after ${run.warmup} warm-up rounds.`,
+      `${run.rounds} interleaved rounds after ${run.warmup} warm-up rounds; each round runs every case of every article count of the run.`,
     '',
     '| case | body | p50 | p99 | p50 ÷ query | query share of p50 | p50 ÷ direct render |',
     '|---|---:|---:|---:|---:|---:|---:|',
@@ -48,9 +66,9 @@ function feedTable(run: FeedRun, feedItems: number): string[] {
   for (const r of run.rows) {
     const base = r.kind === 'http' || r.kind === 'http304' ? direct(r.format) : undefined;
     lines.push(
-      `| ${r.kind === 'query' ? `\`${r.name}\` (baseline)` : `\`${r.name}\``} | ${r.bytes === undefined ? '–' : r.bytes ? kb(r.bytes) : '0 (304)'} ` +
+      `| ${caseLabel(r)} | ${r.bytes === undefined ? '–' : r.bytes ? kb(r.bytes) : '0 (304)'} ` +
         `| ${ms(r.stats.p50)} | ${ms(r.stats.p99)} | ${ratio(r.stats.p50, query.stats.p50)} ` +
-        `| ${r.kind === 'query' ? '–' : share(query.stats.p50, r.stats.p50)} | ${base ? ratio(r.stats.p50, base.stats.p50) : '–'} |`,
+        `| ${r.kind === 'query' || r.kind === 'part' ? '–' : share(query.stats.p50, r.stats.p50)} | ${base ? ratio(r.stats.p50, base.stats.p50) : '–'} |`,
     );
   }
   return lines;
@@ -94,7 +112,9 @@ export function renderReport(r: Report): string {
     `- Command: \`${r.command}\` (whole run ${fmt(r.seconds, 0)} s)`,
     '',
   ];
+  lines.push(...targetsTable(r.feeds, r.http), '');
   for (const run of r.feeds) lines.push(...feedTable(run, r.feedItems), '');
+  if (r.http.length) lines.push(...httpTables(r.http, r.httpServers), '');
   lines.push(...digestTable(r.digest), '');
   return lines.join('\n');
 }

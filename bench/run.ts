@@ -1,56 +1,25 @@
 /**
  * `npm run bench`: seeds fresh SQLite files in a temp dir and measures uncached feed
- * generation (direct and through the app) and digest rendering per recipient, each next to a
- * baseline measured in the same run. Prints a markdown report; `--out` also writes it.
+ * generation (direct and through the app), throughput over loopback (cached 200 and 304 next
+ * to a bare `node:http` ceiling) and digest rendering per recipient, each next to a baseline
+ * measured in the same run. Prints a markdown report; `--out` also writes it.
  * See BENCHMARKS.md for how to read it.
  */
-import { noFeedCache } from '../src/feeds/cache.js';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../src/adapters/sqlite.js';
 import { createApp } from '../src/app.js';
-import { parseConfig } from '../src/config.js';
-import { createFixedClock, type Deps } from '../src/deps.js';
-import { createMemoryMailer } from '../src/email/mailer.js';
-import { createUlids } from '../src/ids.js';
-import { silentLog } from '../src/log.js';
+import { noFeedCache } from '../src/feeds/cache.js';
 import { USAGE, commandLine, parseBenchArgs } from './args.js';
+import { FEED_ITEMS, createBenchDeps, type BenchDeps } from './deps.js';
 import { measureDigest, type DigestResult } from './digest.js';
-import { WARMUP_ROUNDS, measureFeeds } from './feeds.js';
+import { WARMUP_ROUNDS, measureFeeds, type FeedRow } from './feeds.js';
+import { measureHttp, type HttpRun } from './http.js';
 import { renderReport, type FeedRun } from './report.js';
-import { seedArticles } from './seed.js';
+import { seedArticles, type SeedResult } from './seed.js';
 
-/** The bench's clock: fixed, so every run seeds and renders the same documents. */
-const NOW = '2026-11-29T08:00:00Z';
-const FEED_ITEMS = 50;
-
-function benchDeps(databasePath: string): Deps & { close(): void } {
-  const config = parseConfig({
-    ADMIN_TOKEN: 'bench-admin-token-0123456789',
-    SECRET_KEY: 'bench-secret-key-0123456789-0123456789-abcdef',
-    PUBLIC_URL: 'https://nashra.example',
-    SITE_URL: 'https://www.example.ma',
-    DATABASE_PATH: databasePath,
-    FEED_ITEMS: String(FEED_ITEMS),
-    LOG_LEVEL: 'error',
-  });
-  const { db, close } = openSqlite(config.DATABASE_PATH);
-  const clock = createFixedClock(NOW);
-  return {
-    db,
-    mailer: createMemoryMailer(),
-    clock,
-    ids: createUlids(clock),
-    config,
-    log: silentLog,
-    feedCache: noFeedCache, // every request renders: this measures generation
-    fetch: (input, init) => fetch(input, init),
-    dispatcher: { dispatch: async () => {} },
-    defer: () => {},
-    close,
-  };
-}
+const HTTP_WARMUP_SECONDS = 1;
+const HTTP_SERVERS = 'each server in its own child process (`bench/serve.ts`), autocannon in the bench process';
 
 const fileBytes = (path: string) => {
   try {
@@ -61,31 +30,51 @@ const fileBytes = (path: string) => {
 };
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+const rssMiB = () => `${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB RSS`;
+
+/** One fresh database per article count, closed and removed at the end. */
+type Opened = { n: number; dir: string; dbPath: string; deps: BenchDeps };
+
+/** Seeds one fresh database per count; each is pushed onto `opened` first, so it is cleaned up even on failure. */
+async function seedAll(counts: number[], opened: Opened[]): Promise<{ seed: SeedResult; dbBytes: number }[]> {
+  const seeds: { seed: SeedResult; dbBytes: number }[] = [];
+  for (const n of counts) {
+    const dir = mkdtempSync(join(tmpdir(), 'nashra-bench-'));
+    const dbPath = join(dir, 'bench.db');
+    const deps = createBenchDeps(dbPath, noFeedCache); // every request renders: this measures generation
+    opened.push({ n, dir, dbPath, deps });
+    progress(`seeding ${n} articles into ${dbPath}`);
+    const seed = await seedArticles(deps, n);
+    seeds.push({ seed, dbBytes: fileBytes(dbPath) + fileBytes(`${dbPath}-wal`) });
+    progress(`seeded in ${(seed.ms / 1000).toFixed(1)} s (${rssMiB()})`);
+  }
+  return seeds;
+}
 
 async function main(argv: string[]): Promise<void> {
   const opts = parseBenchArgs(argv);
   const startedAt = new Date();
   const t0 = performance.now();
-  const feeds: FeedRun[] = [];
-  let digest: DigestResult | undefined;
-  for (const [i, n] of opts.articles.entries()) {
-    const dir = mkdtempSync(join(tmpdir(), 'nashra-bench-'));
-    const dbPath = join(dir, 'bench.db');
-    const deps = benchDeps(dbPath);
-    try {
-      progress(`seeding ${n} articles into ${dbPath}`);
-      const seed = await seedArticles(deps, n);
-      const dbBytes = fileBytes(dbPath) + fileBytes(`${dbPath}-wal`);
-      progress(`seeded in ${(seed.ms / 1000).toFixed(1)} s; feeds: ${opts.iterations} rounds`);
-      const rows = await measureFeeds(deps, createApp(() => deps), opts.iterations);
-      feeds.push({ seed, dbBytes, rounds: opts.iterations, warmup: WARMUP_ROUNDS, rows });
-      if (i === opts.articles.length - 1) {
-        progress(`digest: ${opts.recipients} recipients`);
-        digest = await measureDigest(deps, opts.recipients);
-      }
-    } finally {
-      deps.close();
-      rmSync(dir, { recursive: true, force: true });
+  const opened: Opened[] = [];
+  const http: HttpRun[] = [];
+  let feeds: FeedRun[];
+  let digest: DigestResult;
+  try {
+    const seeds = await seedAll(opts.articles, opened);
+    progress(`feeds: ${opts.iterations} rounds, all article counts interleaved`);
+    const rows = await measureFeeds(opened.map(({ deps }) => ({ deps, app: createApp(() => deps) })), opts.iterations);
+    feeds = seeds.map((s, i) => ({ ...s, rounds: opts.iterations, warmup: WARMUP_ROUNDS, rows: rows[i] as FeedRow[] }));
+    for (const s of opts.http ? opened : []) {
+      progress(`http, ${s.n} articles: 5 targets × (${HTTP_WARMUP_SECONDS} s warm-up + ${opts.httpSeconds} × 1 s), ${opts.connections} connections`);
+      http.push(await measureHttp(s.n, s.dbPath, s.dir, { connections: opts.connections, seconds: opts.httpSeconds, warmupSeconds: HTTP_WARMUP_SECONDS }));
+    }
+    const last = opened[opened.length - 1] as Opened;
+    progress(`digest, ${last.n} articles: ${opts.recipients} recipients`);
+    digest = await measureDigest(last.deps, opts.recipients);
+  } finally {
+    for (const s of opened) {
+      await s.deps.close();
+      rmSync(s.dir, { recursive: true, force: true });
     }
   }
   const report = renderReport({
@@ -94,7 +83,9 @@ async function main(argv: string[]): Promise<void> {
     seconds: (performance.now() - t0) / 1000,
     feedItems: FEED_ITEMS,
     feeds,
-    digest: digest as DigestResult,
+    http,
+    httpServers: HTTP_SERVERS,
+    digest,
   });
   process.stdout.write(`${report}\n`);
   if (opts.out) {
