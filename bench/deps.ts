@@ -48,7 +48,10 @@ export function createBenchDeps(databasePath: string, feedCache: FeedCache): Ben
     dispatcher: { dispatch: async () => {} },
     // As on Node: the task runs after the response (feed fetch counting writes to SQLite).
     defer(task) {
-      const p = task.catch(() => void failures++).finally(() => pending.delete(p));
+      const p = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(task)
+        .catch(() => void failures++)
+        .finally(() => pending.delete(p));
       pending.add(p);
     },
     deferredFailures: () => failures,

@@ -49,7 +49,7 @@ async function feedCases(deps: Deps, app: App, tag: string): Promise<Planned> {
   add({ name: 'countPublished(db, site)', kind: 'part' }, () => countPublished(deps.db, counted));
   const scope = siteScope(deps.config);
   for (const format of FORMATS) {
-    const bytes = Buffer.byteLength((await getFeed(deps, scope, format)).body, 'utf8');
+    const bytes = (await getFeed(deps, scope, format)).body.length;
     add({ name: `getFeed(site, '${format}'), uncached`, kind: 'direct', format, bytes }, () => getFeed(deps, scope, format));
   }
   for (const format of FORMATS) {

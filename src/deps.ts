@@ -38,8 +38,12 @@ export type Deps = {
   dispatcher: DeliveryDispatcher;
   /** Outgoing HTTP (WebSub pings): the platform's fetch, or a stand-in in tests. */
   fetch: typeof fetch;
-  /** Runs work after the response is sent (`waitUntil` on Workers); errors are logged. */
-  defer(task: Promise<unknown>): void;
+  /**
+   * Runs `task` after the response is sent (`waitUntil` on Workers, the next turn of the event
+   * loop on Node, where SQLite calls are synchronous and would otherwise run in the request);
+   * errors are logged, never thrown.
+   */
+  defer(task: () => Promise<unknown>): void;
 };
 
 export const systemClock: Clock = { now: () => new Date() };

@@ -17,7 +17,7 @@ export function createCacheApiFeedCache(cache: Cache, ttlSeconds = 7 * 86_400): 
       const res = await cache.match(await url(key));
       if (!res) return undefined;
       const validUntil = Number(res.headers.get('x-feed-valid-until')) || undefined;
-      return { body: await res.text(), etag: res.headers.get('x-feed-etag') ?? '', lastModified: res.headers.get('x-feed-last-modified') ?? '', validUntil };
+      return { body: new Uint8Array(await res.arrayBuffer()), etag: res.headers.get('x-feed-etag') ?? '', lastModified: res.headers.get('x-feed-last-modified') ?? '', validUntil };
     },
     async put(key, feed: CachedFeed) {
       const headers: Record<string, string> = { 'cache-control': `public, max-age=${ttlSeconds}`, 'x-feed-etag': feed.etag, 'x-feed-last-modified': feed.lastModified };

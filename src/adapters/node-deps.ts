@@ -32,7 +32,10 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
     fetch: (input, init) => fetch(input, init),
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
     defer(task) {
-      const p = task.catch((err) => log.error('background task failed', { error: String(err) })).finally(() => pending.delete(p));
+      const p = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(task)
+        .catch((err) => log.error('background task failed', { error: String(err) }))
+        .finally(() => pending.delete(p));
       pending.add(p);
     },
   };

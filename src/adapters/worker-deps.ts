@@ -61,6 +61,6 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
         await markQueued(db, ids, systemClock.now());
       },
     },
-    defer: (task) => waitUntil(task.catch((err) => log.error('background task failed', { error: String(err) }))),
+    defer: (task) => waitUntil(Promise.resolve().then(task).catch((err) => log.error('background task failed', { error: String(err) }))),
   };
 }

@@ -4,7 +4,7 @@
  * saying why. `updated` is always the feed's last change, never "now", so an unchanged feed
  * is byte-identical.
  */
-import { Feed } from 'feed';
+import { Feed, type Item } from 'feed';
 import type { Config } from '../config.js';
 import { escapeHtml } from '../email/template.js';
 import type { ArticleRecord } from '../storage/articles.js';
@@ -32,49 +32,67 @@ export function rtlContent(html: string): string {
 
 const same = (t: string) => t;
 
+/**
+ * How plain text is written in each format (see xml-text.ts). Titles and summaries are escaped
+ * as HTML in XML: `feed` types them "html" in Atom, an RSS description is HTML by convention,
+ * and RSS readers treat titles as HTML too (the RSS Board advises escaping `&` and `<`), so a
+ * "<" in a title never reaches a reader as markup. JSON Feed titles and summaries are plain.
+ */
+function writers(format: FeedFormat) {
+  const xml = format !== 'json';
+  return {
+    html: xml ? (t: string) => forCdata(escapeHtml(t)) : same,
+    content: xml ? forCdata : same,
+    text: xml ? forText : same,
+    // Atom writes category label and term as attributes, which `feed` escapes only for `&`.
+    attribute: format === 'atom' ? forAttribute : xml ? forText : same,
+  };
+}
+
+function itemOf(a: ArticleRecord, format: FeedFormat): Item {
+  const w = writers(format);
+  return {
+    title: w.html(a.title),
+    id: `urn:nashra:article:${a.id}`,
+    guid: `urn:nashra:article:${a.id}`,
+    link: a.canonicalUrl,
+    date: a.updatedAt,
+    published: a.publishedAt ?? a.updatedAt,
+    description: w.html(a.summary),
+    content: w.content(rtlContent(a.contentHtml)),
+    // RSS names the author with dc:creator (an extension); <author> would need an email.
+    ...(format === 'rss' ? { extensions: rssItemExtensions(a) } : { author: [{ name: w.text(a.author.name) }] }),
+    category: [a.section, ...a.tags].map((t) => ({ name: w.attribute(t.name), term: w.attribute(t.slug) })),
+    // Atom enclosures are added by finishAtom, which knows the real MIME type.
+    ...(a.imageUrl && format !== 'atom' ? { image: { url: a.imageUrl, type: registeredImageType(a.imageType ?? 'image/jpeg'), length: a.imageLength ?? 0 } } : {}),
+  };
+}
+
+/**
+ * The feed document for `doc` in `format`: well-formed for any text in the articles, with
+ * `doc.updated` as its update time (never "now"), so the same input gives the same bytes.
+ */
 export function buildFeed(config: Config, doc: FeedDocumentInput, format: FeedFormat): string {
   const links = doc.links[format];
-  // Plain text as each format needs it (see xml-text.ts). `feed` types Atom titles and
-  // summaries "html", and an RSS description is HTML by convention, so those are escaped as
-  // HTML; an RSS title is plain text (RSS 2.0), as are JSON Feed's title and summary.
-  const xml = format !== 'json';
-  const asHtml = xml ? (t: string) => forCdata(escapeHtml(t)) : same;
-  const title = format === 'atom' ? asHtml : xml ? forCdata : same;
-  const text = xml ? forText : same;
-  const label = format === 'atom' ? forAttribute : text;
+  const w = writers(format);
   const feed = new Feed({
     id: doc.links.atom.self,
-    title: text(doc.scope.title),
-    description: text(doc.scope.description),
+    title: w.text(doc.scope.title),
+    description: w.text(doc.scope.description),
     link: doc.scope.homeUrl,
     language: 'ar',
     updated: doc.updated,
     generator: 'Nashra',
-    copyright: text(`© ${config.SITE_NAME}`),
+    copyright: w.text(`© ${config.SITE_NAME}`),
+    // Atom needs a feed author when an entry may lack one (an empty feed): the publication.
+    author: { name: w.text(config.SITE_NAME), link: config.SITE_URL },
     ...(format === 'atom' && links.hub ? { hub: links.hub } : {}),
     // Relative, so the browser fetches the stylesheet from the origin it opened the feed on.
-    ...(xml ? { stylesheet: '/feed.xsl' } : {}),
+    ...(format !== 'json' ? { stylesheet: '/feed.xsl' } : {}),
     feedLinks: { rss: doc.links.rss.self, atom: doc.links.atom.self, json: doc.links.json.self },
   });
   if (format === 'rss') for (const e of rssChannelExtensions(links)) feed.addExtension(e);
-  for (const a of doc.items) {
-    feed.addItem({
-      title: title(a.title),
-      id: `urn:nashra:article:${a.id}`,
-      guid: `urn:nashra:article:${a.id}`,
-      link: a.canonicalUrl,
-      date: a.updatedAt,
-      published: a.publishedAt ?? a.updatedAt,
-      description: asHtml(a.summary),
-      content: xml ? forCdata(rtlContent(a.contentHtml)) : rtlContent(a.contentHtml),
-      // RSS names the author with dc:creator (an extension); <author> would need an email.
-      ...(format === 'rss' ? {} : { author: [{ name: text(a.author.name), link: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }] }),
-      category: [a.section, ...a.tags].map((t) => ({ name: label(t.name), term: text(t.slug) })),
-      // Atom enclosures are added by finishAtom, which knows the real MIME type.
-      ...(a.imageUrl && format !== 'atom' ? { image: { url: a.imageUrl, type: registeredImageType(a.imageType ?? 'image/jpeg'), length: a.imageLength ?? 0 } } : {}),
-      ...(format === 'rss' ? { extensions: rssItemExtensions(a) } : {}),
-    });
-  }
+  for (const a of doc.items) feed.addItem(itemOf(a, format));
   if (format === 'rss') return feed.rss2();
   if (format === 'atom') return finishAtom(feed.atom1(), doc.items, links);
   return finishJson(feed.json1(), config, doc, links);
@@ -94,7 +112,7 @@ function finishJson(json: string, config: Config, doc: FeedDocumentInput, links:
   if (links.hub) out.hubs = [{ type: 'WebSub', url: links.hub }];
   out.items.forEach((item, i) => {
     const a = doc.items[i] as ArticleRecord;
-    item.authors = [{ name: a.author.name, url: `${config.PUBLIC_URL}/authors/${encodeURIComponent(a.author.slug)}` }];
+    item.authors = [{ name: a.author.name }];
     delete item.author;
     item.language = 'ar';
     if (a.imageUrl) {

@@ -3,20 +3,24 @@
  * change makes new keys and old entries simply age out; nothing is ever purged by hand. Node
  * keeps them in memory; Workers use the Cache API (src/adapters/feed-cache-api.ts).
  */
-/** `validUntil` (ms): when an article scheduled for later becomes visible and the render goes stale. */
-export type CachedFeed = { body: string; etag: string; lastModified: string; validUntil?: number };
+/**
+ * `body` is the UTF-8 encoding, made once per render: a cached response is then written as is,
+ * not re-encoded from a string on every request. `validUntil` (ms): when an article scheduled
+ * for later becomes visible and the render goes stale.
+ */
+export type CachedFeed = { body: Uint8Array<ArrayBuffer>; etag: string; lastModified: string; validUntil?: number };
 
 export interface FeedCache {
   get(key: string): Promise<CachedFeed | undefined>;
   put(key: string, feed: CachedFeed): Promise<void>;
 }
 
-/** Least-recently-used, bounded by entries and by total characters of body. */
-export function createMemoryFeedCache(opts: { maxEntries?: number; maxChars?: number } = {}): FeedCache & { size(): number } {
+/** Least-recently-used, bounded by entries and by total bytes of body. */
+export function createMemoryFeedCache(opts: { maxEntries?: number; maxBytes?: number } = {}): FeedCache & { size(): number } {
   const maxEntries = opts.maxEntries ?? 1000;
-  const maxChars = opts.maxChars ?? 64 * 1024 * 1024;
+  const maxBytes = opts.maxBytes ?? 64 * 1024 * 1024;
   const entries = new Map<string, CachedFeed>();
-  let chars = 0;
+  let bytes = 0;
   return {
     async get(key) {
       const hit = entries.get(key);
@@ -28,14 +32,14 @@ export function createMemoryFeedCache(opts: { maxEntries?: number; maxChars?: nu
     },
     async put(key, feed) {
       const old = entries.get(key);
-      if (old) chars -= old.body.length;
+      if (old) bytes -= old.body.length;
       entries.delete(key);
       entries.set(key, feed);
-      chars += feed.body.length;
+      bytes += feed.body.length;
       for (const [k, v] of entries) {
-        if (entries.size <= maxEntries && chars <= maxChars) break;
+        if (entries.size <= maxEntries && bytes <= maxBytes) break;
         entries.delete(k);
-        chars -= v.body.length;
+        bytes -= v.body.length;
       }
     },
     size: () => entries.size,

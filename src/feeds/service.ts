@@ -62,7 +62,7 @@ async function renderFeed(deps: FeedDeps, scope: FeedScope, format: FeedFormat, 
   const nextPage = archive !== undefined && archive < completePages ? await publishedPageFromOldest(db, filter, archive + 1, size) : [];
   const lastModified = new Date(Math.max(updated.getTime(), newestOf(nextPage)));
   const links = Object.fromEntries(FEED_FORMATS.map((f) => [f, feedLinks(config, scope, f, archive, completePages)])) as Record<FeedFormat, FeedLinks>;
-  const body = buildFeed(config, { scope, items, updated, links }, format);
+  const body = new TextEncoder().encode(buildFeed(config, { scope, items, updated, links }, format));
   const validUntil = (await nextScheduled(db, scope.filter, now))?.getTime();
   return { body, etag: await strongEtag(body), lastModified: lastModified.toUTCString(), ...(validUntil ? { validUntil } : {}) };
 }

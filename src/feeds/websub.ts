@@ -80,5 +80,5 @@ async function publish(deps: WebSubDeps, hub: string, url: string): Promise<stri
 /** After an article change: ping the hub for every affected feed, in the background. */
 export function announceFeedChanges(deps: WebSubDeps & Pick<Deps, 'defer'>, keys: string[]): void {
   if (!deps.config.WEBSUB_HUB_URL || keys.length === 0) return;
-  deps.defer(feedUrlsOf(deps, keys).then((urls) => pingHub(deps, urls)));
+  deps.defer(async () => pingHub(deps, await feedUrlsOf(deps, keys)));
 }

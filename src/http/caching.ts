@@ -1,7 +1,8 @@
 /** Conditional GET: strong ETags from the body, Last-Modified, and the 304 decision. */
 
-export async function strongEtag(body: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(body)));
+export async function strongEtag(body: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   let hex = '';
   for (const b of digest.subarray(0, 16)) hex += b.toString(16).padStart(2, '0');
   return `"${hex}"`;

@@ -21,7 +21,8 @@ async function serveFeed(c: Context<AppEnv>, scope: FeedScope, format: FeedForma
   const { archive } = parseOrThrow(query, c.req.query());
   const feed = await getFeed(deps, scope, format, archive);
   // Counted after the response, off the reader's path; a 304 is a fetch too.
-  deps.defer(recordFeedFetch(deps, scope.key, format, c.req.header('user-agent')));
+  const userAgent = c.req.header('user-agent');
+  deps.defer(() => recordFeedFetch(deps, scope.key, format, userAgent));
   const maxAge = archive ? config.FEED_ARCHIVE_MAX_AGE : config.FEED_MAX_AGE;
   c.header('ETag', feed.etag);
   c.header('Last-Modified', feed.lastModified);

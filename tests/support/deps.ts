@@ -46,7 +46,7 @@ export function createTestDeps(opts: { now?: string; config?: Record<string, str
     fetch: (input, init) => fetch(input, init),
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
     deferred: [],
-    defer: (task) => void deps.deferred.push(task),
+    defer: (task) => void deps.deferred.push(Promise.resolve().then(task)),
     close,
   };
   return deps;

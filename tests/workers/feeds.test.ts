@@ -46,7 +46,9 @@ describe('feeds', () => {
     expect(rss.attrs.version).toBe('2.0');
     expect(findAll(rss, 'language').map((l) => l.text)).toEqual(['ar']);
     const items = findAll(rss, 'item');
-    const titles = items.map((i) => findAll(i, 'title')[0]?.text);
+    // RSS item titles are escaped as HTML (readers treat them as HTML).
+    const unescape = (s = '') => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+    const titles = items.map((i) => unescape(findAll(i, 'title')[0]?.text));
     expect(titles.sort()).toEqual(published.map((a) => a.title).sort());
     expect(titles).not.toContain(draft.title);
     const encoded = findAll(rss, 'content:encoded').map((c) => c.text);
