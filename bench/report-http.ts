@@ -1,4 +1,4 @@
-/** The report's throughput tables and the summary against the targets of issue 3, item 9. */
+/** The report's throughput tables and the summary against the feed performance targets. */
 import type { FeedRow } from './feeds.js';
 import type { HttpKind, HttpRun } from './http.js';
 import type { FeedRun } from './report.js';
@@ -69,7 +69,7 @@ function uncachedRows(feeds: FeedRun[]): string[] {
 export function targetsTable(feeds: FeedRun[], http: HttpRun[]): string[] {
   if (feeds.length === 0) return [];
   const lines = [
-    '### Against the targets (issue 3, item 9)',
+    '### Against the feed performance targets',
     '',
     `| target | ${feeds.map((f) => `${count(f.seed.articles)} articles`).join(' | ')} | verdict |`,
     `|---|${feeds.map(() => '---:').join('|')}|---|`,
