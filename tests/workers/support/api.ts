@@ -1,11 +1,21 @@
 /** Builders for tests inside workerd: requests to the worker under test and article fixtures. */
-import { env, exports } from 'cloudflare:workers';
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import worker from '../../../src/worker.js';
 
 export const BASE = 'https://nashra.test';
 
-/** Calls the worker's own fetch handler (the `main` module), as a client would. */
-export function call(path: string, init?: RequestInit): Promise<Response> {
-  return exports.default.fetch(`${BASE}${path}`, init);
+/**
+ * Calls the worker's fetch handler as a client would, and waits for the work it left for
+ * after the response (`waitUntil`), so none of it runs into the next test's fresh storage.
+ */
+export async function call(path: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`${BASE}${path}`, init), env, ctx);
+  const body = await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  const empty = res.status === 204 || res.status === 304 || init?.method === 'HEAD';
+  return new Response(empty ? null : body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** A request to the admin API with the test token and a JSON body (when one is given). */
