@@ -37,7 +37,7 @@ export async function recordFeedFetch(deps: Pick<Deps, 'db' | 'clock'>, feedKey:
   await incrementFeedFetch(deps.db, day, feedKey, format);
   const report = userAgent ? parseAggregatorReport(userAgent) : null;
   if (!report) return;
-  const row = { day, feedKey, ...report };
+  const row = { day, feedKey, format, ...report };
   if (isKnownAggregator(report.aggregator)) await upsertSubscriberReport(deps.db, row);
   else await upsertSubscriberReportCapped(deps.db, row, MAX_OTHER_AGGREGATORS_PER_DAY);
 }
@@ -87,10 +87,15 @@ export async function feedStats(deps: Pick<Deps, 'db' | 'clock' | 'config'>, opt
     (f.byDay[slot] as { fetches: number }).fetches += c.fetches;
     if ((FEED_FORMATS as string[]).includes(c.format)) f.byFormat[c.format as FeedFormat] += c.fetches;
   }
+  // An aggregator's subscribers to the RSS and the Atom URL are different people: they add up.
   for (const r of reports) {
     const s = entry(r.feedKey).subscribers;
     s.estimate += r.subscribers;
-    s.byAggregator.push({ aggregator: r.aggregator, subscribers: r.subscribers, day: r.day });
+    const same = s.byAggregator.find((a) => a.aggregator === r.aggregator);
+    if (same) {
+      same.subscribers += r.subscribers;
+      if (r.day > same.day) same.day = r.day;
+    } else s.byAggregator.push({ aggregator: r.aggregator, subscribers: r.subscribers, day: r.day });
   }
   for (const e of entries.values()) e.subscribers.byAggregator.sort((a, b) => b.subscribers - a.subscribers || a.aggregator.localeCompare(b.aggregator));
 

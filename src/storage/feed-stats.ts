@@ -27,7 +27,7 @@ export async function upsertSubscriberReport(db: Db, row: SubscriberReportRow): 
     .insert(feedSubscriberReports)
     .values(row)
     .onConflictDoUpdate({
-      target: [feedSubscriberReports.day, feedSubscriberReports.feedKey, feedSubscriberReports.aggregator],
+      target: [feedSubscriberReports.day, feedSubscriberReports.feedKey, feedSubscriberReports.aggregator, feedSubscriberReports.format],
       set: { subscribers: row.subscribers },
     })
     .run();
@@ -41,11 +41,11 @@ export async function upsertSubscriberReport(db: Db, row: SubscriberReportRow): 
  */
 export async function upsertSubscriberReportCapped(db: Db, row: SubscriberReportRow, maxPerDay: number): Promise<void> {
   await db.run(sql`
-    INSERT INTO feed_subscriber_reports (day, feed_key, aggregator, subscribers)
-    SELECT ${row.day}, ${row.feedKey}, ${row.aggregator}, ${row.subscribers}
-    WHERE (SELECT count(*) FROM feed_subscriber_reports WHERE day = ${row.day} AND feed_key = ${row.feedKey}) < ${maxPerDay}
+    INSERT INTO feed_subscriber_reports (day, feed_key, aggregator, format, subscribers)
+    SELECT ${row.day}, ${row.feedKey}, ${row.aggregator}, ${row.format}, ${row.subscribers}
+    WHERE (SELECT count(DISTINCT aggregator) FROM feed_subscriber_reports WHERE day = ${row.day} AND feed_key = ${row.feedKey}) < ${maxPerDay}
        OR EXISTS (SELECT 1 FROM feed_subscriber_reports WHERE day = ${row.day} AND feed_key = ${row.feedKey} AND aggregator = ${row.aggregator})
-    ON CONFLICT (day, feed_key, aggregator) DO UPDATE SET subscribers = excluded.subscribers`);
+    ON CONFLICT (day, feed_key, aggregator, format) DO UPDATE SET subscribers = excluded.subscribers`);
 }
 
 /** Every fetch counter from `sinceDay` (inclusive, `YYYY-MM-DD`) on. */
@@ -58,16 +58,16 @@ export async function fetchCountsSince(db: Db, sinceDay: string) {
 }
 
 /**
- * For each feed and aggregator, its most recent report from `sinceDay` on. SQLite (and so D1)
- * takes the bare column `subscribers` from the row that holds `max(day)`.
+ * For each feed, aggregator and format, its most recent report from `sinceDay` on. SQLite (and
+ * so D1) takes the bare column `subscribers` from the row that holds `max(day)`.
  */
 export async function latestReportsSince(db: Db, sinceDay: string): Promise<SubscriberReportRow[]> {
   const r = feedSubscriberReports;
   return db
-    .select({ feedKey: r.feedKey, aggregator: r.aggregator, day: sql<string>`max(${r.day})`.as('day'), subscribers: r.subscribers })
+    .select({ feedKey: r.feedKey, aggregator: r.aggregator, format: r.format, day: sql<string>`max(${r.day})`.as('day'), subscribers: r.subscribers })
     .from(r)
     .where(gte(r.day, sinceDay))
-    .groupBy(r.feedKey, r.aggregator)
+    .groupBy(r.feedKey, r.aggregator, r.format)
     .all();
 }
 

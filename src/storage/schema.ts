@@ -182,9 +182,11 @@ export const feedSubscriberReports = sqliteTable(
     day: text('day').notNull(),
     feedKey: text('feed_key').notNull(),
     aggregator: text('aggregator').notNull(),
+    /** An aggregator counts its subscribers to each format's URL apart: they add up. */
+    format: text('format').notNull(),
     subscribers: integer('subscribers').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.day, t.feedKey, t.aggregator] })],
+  (t) => [primaryKey({ columns: [t.day, t.feedKey, t.aggregator, t.format] })],
 );
 
 export type FeedStateRow = typeof feedState.$inferSelect;

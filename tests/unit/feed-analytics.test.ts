@@ -208,3 +208,21 @@ describe('feed fetches are counted as readers fetch them', () => {
     }
   });
 });
+
+describe('subscriber reports per format', () => {
+  it('adds up what one aggregator reports for the RSS and the Atom address of a feed', async () => {
+    const deps = createTestDeps({ now: '2026-11-29T10:00:00Z' });
+    try {
+      const ua = (n: number) => `Feedly/1.0 (+http://www.feedly.com/fetcher.html; ${n} subscribers; )`;
+      await recordFeedFetch(deps, 'all', 'rss', ua(100));
+      await recordFeedFetch(deps, 'all', 'atom', ua(20));
+      await recordFeedFetch(deps, 'all', 'rss', ua(101)); // the latest RSS count replaces the first
+      const { feeds } = await feedStats(deps, { days: 1 });
+      const site = feeds.find((f) => f.key === 'all');
+      expect(site?.subscribers.estimate).toBe(121);
+      expect(site?.subscribers.byAggregator).toEqual([{ aggregator: 'Feedly', subscribers: 121, day: '2026-11-29' }]);
+    } finally {
+      deps.close();
+    }
+  });
+});
