@@ -1,12 +1,13 @@
 /**
  * Node entry, the embedded default: SQLite file, SMTP or an outbox folder, an in-process
- * digest scheduler. `npm start`.
+ * scheduler (digests and WebSub pings). `npm start`.
  */
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
 import { createNodeRuntime } from './adapters/node-deps.js';
 import { createApp } from './app.js';
 import { runDigestTick } from './digests/schedule.js';
+import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
 
 const TICK_MS = 60_000;
@@ -39,12 +40,17 @@ async function main(): Promise<void> {
     );
   });
 
+  const job = (name: string, run: () => Promise<unknown>) =>
+    run().then(
+      () => undefined,
+      (err) => deps.log.error(`${name} failed`, { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
+    );
   let ticking: Promise<void> | undefined;
   const tick = () => {
-    // Never overlap; the next tick catches up.
-    ticking ??= runDigestTick(deps, deps.clock.now())
+    // Never overlap; the next tick catches up. Each job runs whatever happens to the other.
+    const now = deps.clock.now();
+    ticking ??= Promise.all([job('digest tick', () => runDigestTick(deps, now)), job('websub delivery', () => deliverDuePings(deps, now))])
       .then(() => undefined)
-      .catch((err) => deps.log.error('digest tick failed', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }))
       .finally(() => {
         ticking = undefined;
       });

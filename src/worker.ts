@@ -1,13 +1,18 @@
 /**
- * Workers entry: HTTP (fetch), the digest schedule (Cron Trigger) and sending (Queue consumer).
+ * Workers entry: HTTP (fetch), the schedule (Cron Triggers: digests, WebSub pings) and sending
+ * (Queue consumer).
  */
 import { createWorkerDeps, type WorkerEnv } from './adapters/worker-deps.js';
 import { createApp } from './app.js';
 import { runDigestTick } from './digests/schedule.js';
 import { sendDeliveries } from './digests/send.js';
+import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
 
 let seeded: Promise<unknown> | undefined;
+
+/** The Cron Trigger that only sends WebSub pings (wrangler.toml); any other runs digests too. */
+const PINGS_CRON = '* * * * *';
 
 const app = createApp(async (c) => {
   const deps = createWorkerDeps(c.env as WorkerEnv, (p) => c.executionCtx.waitUntil(p));
@@ -20,9 +25,18 @@ const app = createApp(async (c) => {
 export default {
   fetch: app.fetch,
 
+  // wrangler.toml: every minute for WebSub pings (scheduled articles go out on time), every
+  // 15 minutes for digests as well, which read every confirmed subscriber once due.
   async scheduled(controller, env, ctx) {
     const deps = createWorkerDeps(env, (p) => ctx.waitUntil(p));
-    await runDigestTick(deps, new Date(controller.scheduledTime));
+    const at = new Date(controller.scheduledTime);
+    const jobs: [string, () => Promise<unknown>][] = [['websub delivery', () => deliverDuePings(deps, at)]];
+    if (controller.cron !== PINGS_CRON) jobs.push(['digest tick', () => runDigestTick(deps, at)]);
+    // Each job runs whatever happens to the other.
+    const results = await Promise.allSettled(jobs.map(([, job]) => job()));
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') deps.log.error(`${jobs[i]?.[0]} failed`, { error: r.reason instanceof Error ? (r.reason.stack ?? r.reason.message) : String(r.reason) });
+    });
   },
 
   async queue(batch, env, ctx) {

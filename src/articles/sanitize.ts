@@ -7,7 +7,7 @@
  * URL, so the content reads the same in a feed, an email or a partner's page.
  */
 import { Parser } from 'htmlparser2';
-import { escapeHtml } from '../email/template.js';
+import { escapeHtml } from '../text/html.js';
 
 const ALLOWED_ATTRS: Record<string, readonly string[]> = {
   p: [], br: [], hr: [], h2: [], h3: [], h4: [], h5: [], h6: [], pre: [], code: [],

@@ -7,6 +7,7 @@ import { announceFeedChanges } from '../feeds/websub.js';
 import { AppError } from '../errors.js';
 import {
   deleteArticleById,
+  feedPositionOf,
   getArticleById,
   listArticlesPage,
   saveArticle,
@@ -71,14 +72,19 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };
-  const touched = [...feedsOf(existing), ...feedsOf({ ...row, tags: tagTerms })];
+  const before = feedsOf(existing);
+  const after = feedsOf({ ...row, tags: tagTerms });
+  const touched = [...before, ...after];
   try {
-    await saveArticle(db, row, tagTerms.map((t) => t.id), !existing, touched);
+    await saveArticle(db, row, tagTerms.map((t) => t.id), !existing, touched, [...feedPositionOf(existing), ...feedPositionOf(row)]);
   } catch (err) {
     if (isUniqueViolation(err, 'articles.slug')) throw new AppError('conflict', `An article with slug "${slug}" already exists`);
     throw err;
   }
-  announceFeedChanges(deps, touched);
+  await announceFeedChanges(deps, [
+    { feeds: before, from: existing?.publishedAt },
+    { feeds: after, from: row.publishedAt },
+  ]);
   return (await getArticleById(db, row.id)) as ArticleRecord;
 }
 
@@ -107,8 +113,8 @@ export async function getArticle(deps: Pick<Deps, 'db'>, id: string): Promise<Ar
 /** Throws `not_found`. */
 export async function deleteArticle(deps: ArticleDeps, id: string): Promise<void> {
   const existing = await getArticle(deps, id);
-  await deleteArticleById(deps.db, id, feedsOf(existing), deps.clock.now());
-  announceFeedChanges(deps, feedsOf(existing));
+  await deleteArticleById(deps.db, id, feedsOf(existing), feedPositionOf(existing), deps.clock.now());
+  await announceFeedChanges(deps, [{ feeds: feedsOf(existing), from: existing.publishedAt }]);
 }
 
 /** The feeds a published article is in; a draft is in none. */

@@ -1,7 +1,8 @@
 /** The double opt-in message: the only email sent before an address is confirmed. */
 import { FREQUENCY_ADJECTIVE } from '../locale.js';
+import { escapeHtml } from '../text/html.js';
 import { confirmHtml, confirmText } from './compiled/templates.js';
-import { compileTemplate, escapeHtml, noEscape } from './template.js';
+import { compileTemplate, noEscape } from './template.js';
 
 const html = compileTemplate(confirmHtml, escapeHtml);
 const text = compileTemplate(confirmText, noEscape);

@@ -3,8 +3,9 @@
  * each recipient then costs only filling in their own slots (name, links).
  */
 import { FREQUENCY_LABEL } from '../locale.js';
+import { escapeHtml } from '../text/html.js';
 import { digestHtml, digestText } from './compiled/templates.js';
-import { compileSlots, compileTemplate, escapeHtml, guardSlots, noEscape, type Slots } from './template.js';
+import { compileSlots, compileTemplate, guardSlots, noEscape, type Slots } from './template.js';
 
 const html = compileTemplate(digestHtml, guardSlots(escapeHtml));
 const text = compileTemplate(digestText, guardSlots(noEscape));

@@ -15,9 +15,6 @@ type Node =
 
 export type Escape = (s: string) => string;
 
-export const escapeHtml: Escape = (s) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-
 export const noEscape: Escape = (s) => s;
 
 const TAG = /\{\{\{\s*([\w.]+)\s*\}\}\}|\{\{\s*([#^/]?)\s*([\w.]+)\s*\}\}/g;

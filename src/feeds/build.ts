@@ -1,19 +1,22 @@
 /**
- * Articles to RSS 2.0, Atom 1.0 and JSON Feed 1.1. The `feed` package writes the documents;
- * `rss.ts`, `atom.ts`, `xml-text.ts` and `finishJson` below cover what it does not do, each
- * saying why. `updated` is always the feed's last change, never "now", so an unchanged feed
- * is byte-identical.
+ * Articles to RSS 2.0, Atom 1.0 and JSON Feed 1.1. The `feed` package writes each document's
+ * head (metadata, namespaces, stylesheet instruction, links); the entries are ours
+ * (`entries.ts`, then `rss.ts`, `atom.ts`, `json.ts`), added to the document `feed` writes with
+ * none. Its serializer, xml-js, spent most of a render on them and needed a fix-up per field to
+ * stay well-formed. `updated` is always the feed's last change, never "now", so an unchanged
+ * feed is byte-identical.
  */
-import { Feed, type Item } from 'feed';
+import { Feed } from 'feed';
 import type { Config } from '../config.js';
-import { escapeHtml } from '../email/template.js';
 import type { ArticleRecord } from '../storage/articles.js';
 import { finishAtom } from './atom.js';
-import { registeredImageType, type FeedFormat } from './formats.js';
+import { entryOf } from './entries.js';
+import type { FeedFormat } from './formats.js';
+import { finishJson } from './json.js';
 import type { FeedLinks } from './links.js';
-import { rssChannelExtensions, rssItemExtensions } from './rss.js';
+import { finishRss, rssChannelExtensions } from './rss.js';
 import type { FeedScope } from './scope.js';
-import { forAttribute, forCdata, forText } from './xml-text.js';
+import { forText, xmlChars } from './xml-text.js';
 
 export { FEED_CONTENT_TYPES, type FeedFormat } from './formats.js';
 
@@ -25,99 +28,60 @@ export type FeedDocumentInput = {
   links: Record<FeedFormat, FeedLinks>;
 };
 
-/** Wraps item HTML so readers lay it out right to left; the RLM helps readers that use dir="auto". */
-export function rtlContent(html: string): string {
-  return `<div dir="rtl" lang="ar">\u200f${html}</div>`;
-}
-
-const same = (t: string) => t;
-
-/**
- * How plain text is written in each format (see xml-text.ts). Titles and summaries are escaped
- * as HTML in XML: `feed` types them "html" in Atom, an RSS description is HTML by convention,
- * and RSS readers treat titles as HTML too (the RSS Board advises escaping `&` and `<`), so a
- * "<" in a title never reaches a reader as markup. JSON Feed titles and summaries are plain.
- */
-function writers(format: FeedFormat) {
-  const xml = format !== 'json';
-  return {
-    html: xml ? (t: string) => forCdata(escapeHtml(t)) : same,
-    content: xml ? forCdata : same,
-    text: xml ? forText : same,
-    // Atom writes category label and term as attributes, which `feed` escapes only for `&`.
-    attribute: format === 'atom' ? forAttribute : xml ? forText : same,
-  };
-}
-
-function itemOf(a: ArticleRecord, format: FeedFormat): Item {
-  const w = writers(format);
-  return {
-    title: w.html(a.title),
-    id: `urn:nashra:article:${a.id}`,
-    guid: `urn:nashra:article:${a.id}`,
-    link: a.canonicalUrl,
-    date: a.updatedAt,
-    published: a.publishedAt ?? a.updatedAt,
-    description: w.html(a.summary),
-    content: w.content(rtlContent(a.contentHtml)),
-    // RSS names the author with dc:creator (an extension); <author> would need an email.
-    ...(format === 'rss' ? { extensions: rssItemExtensions(a) } : { author: [{ name: w.text(a.author.name) }] }),
-    category: [a.section, ...a.tags].map((t) => ({ name: w.attribute(t.name), term: w.attribute(t.slug) })),
-    // Atom enclosures are added by finishAtom, which knows the real MIME type.
-    ...(a.imageUrl && format !== 'atom' ? { image: { url: a.imageUrl, type: registeredImageType(a.imageType ?? 'image/jpeg'), length: a.imageLength ?? 0 } } : {}),
-  };
-}
-
 /**
  * The feed document for `doc` in `format`: well-formed for any text in the articles, with
  * `doc.updated` as its update time (never "now"), so the same input gives the same bytes.
+ * Article HTML is written as stored: it is sanitized on the way in.
  */
 export function buildFeed(config: Config, doc: FeedDocumentInput, format: FeedFormat): string {
+  return buildFeedParts(config, doc, format).join('');
+}
+
+/**
+ * {@link buildFeed}'s document as parts in order (the head, one per entry, the tail), for
+ * {@link encodeParts}. A full-text feed is a few hundred thousand characters; joining them
+ * into one string, or encoding the string concatenation of them, makes the engine build that
+ * one large string first, which measured several times the cost of everything else a render
+ * does. Encoding the parts one by one into a buffer never builds it.
+ */
+export function buildFeedParts(config: Config, doc: FeedDocumentInput, format: FeedFormat): string[] {
   const links = doc.links[format];
-  const w = writers(format);
+  // Head text loses the characters XML forbids in JSON too, as the entries' text does.
+  const text = format === 'json' ? xmlChars : forText;
   const feed = new Feed({
     id: doc.links.atom.self,
-    title: w.text(doc.scope.title),
-    description: w.text(doc.scope.description),
+    title: text(doc.scope.title),
+    description: text(doc.scope.description),
     link: doc.scope.homeUrl,
     language: 'ar',
     updated: doc.updated,
     generator: 'Nashra',
-    copyright: w.text(`© ${config.SITE_NAME}`),
+    copyright: text(`© ${config.SITE_NAME}`),
     // Atom needs a feed author when an entry may lack one (an empty feed): the publication.
-    author: { name: w.text(config.SITE_NAME), link: config.SITE_URL },
+    author: { name: text(config.SITE_NAME), link: config.SITE_URL },
     ...(format === 'atom' && links.hub ? { hub: links.hub } : {}),
     // Relative, so the browser fetches the stylesheet from the origin it opened the feed on.
     ...(format !== 'json' ? { stylesheet: '/feed.xsl' } : {}),
     feedLinks: { rss: doc.links.rss.self, atom: doc.links.atom.self, json: doc.links.json.self },
   });
-  if (format === 'rss') for (const e of rssChannelExtensions(links)) feed.addExtension(e);
-  for (const a of doc.items) feed.addItem(itemOf(a, format));
-  if (format === 'rss') return feed.rss2();
-  if (format === 'atom') return finishAtom(feed.atom1(), doc.items, links);
-  return finishJson(feed.json1(), config, doc, links);
+  const entries = doc.items.map(entryOf);
+  if (format === 'rss') {
+    for (const e of rssChannelExtensions(links)) feed.addExtension(e);
+    return finishRss(feed.rss2(), entries);
+  }
+  if (format === 'atom') return finishAtom(feed.atom1(), entries, links);
+  return finishJson(feed.json1(), config, entries, links);
 }
 
-/**
- * `feed` writes JSON Feed 1.0: upgrade to 1.1 (`authors` instead of `author`, `language`),
- * and add what it leaves out: the older page (`next_url`), the hub, image attachments.
- */
-function finishJson(json: string, config: Config, doc: FeedDocumentInput, links: FeedLinks): string {
-  const out = JSON.parse(json) as Record<string, unknown> & { items: Record<string, unknown>[] };
-  out.version = 'https://jsonfeed.org/version/1.1';
-  out.language = 'ar';
-  out.authors = [{ name: config.SITE_NAME, url: config.SITE_URL }];
-  out.feed_url = links.self;
-  if (links.prevArchive) out.next_url = links.prevArchive;
-  if (links.hub) out.hubs = [{ type: 'WebSub', url: links.hub }];
-  out.items.forEach((item, i) => {
-    const a = doc.items[i] as ArticleRecord;
-    item.authors = [{ name: a.author.name }];
-    delete item.author;
-    item.language = 'ar';
-    if (a.imageUrl) {
-      item.attachments = [{ url: a.imageUrl, mime_type: registeredImageType(a.imageType ?? 'image/jpeg'), ...(a.imageLength ? { size_in_bytes: a.imageLength } : {}) }];
-    }
-  });
-  return JSON.stringify(out, null, 2);
+const encoder = new TextEncoder();
+
+/** UTF-8 of the parts, concatenated: each written straight into one buffer, then trimmed. */
+export function encodeParts(parts: string[]): Uint8Array<ArrayBuffer> {
+  let units = 0;
+  for (const p of parts) units += p.length;
+  // A UTF-16 code unit never takes more than 3 bytes of UTF-8 (a surrogate pair: 4 for 2).
+  const buffer = new Uint8Array(units * 3);
+  let at = 0;
+  for (const p of parts) at += encoder.encodeInto(p, buffer.subarray(at)).written;
+  return buffer.slice(0, at);
 }

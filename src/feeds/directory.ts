@@ -1,8 +1,7 @@
 /** Every feed Nashra serves: the site's, and one per section, author and tag. */
-import { asc, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.js';
-import { escapeHtml } from '../email/template.js';
-import { authors, sections, tags } from '../storage/schema.js';
+import { termsInUse, type TermKind } from '../storage/taxonomy.js';
+import { escapeHtml } from '../text/html.js';
 import { FEED_FORMATS, type FeedFormat } from './formats.js';
 import { feedUrl } from './links.js';
 import { siteScope, termScope, type FeedScope } from './scope.js';
@@ -11,25 +10,16 @@ import { xmlChars } from './xml-text.js';
 export type FeedGroup = { label: string; scopes: FeedScope[] };
 export type ListedFeed = { scope: FeedScope; urls: Record<FeedFormat, string> };
 
-// Terms with at least one published article: an empty feed is not worth listing.
-const hasPublished = {
-  section: sql`exists (select 1 from articles a where a.section_id = ${sections.id} and a.status = 'published')`,
-  author: sql`exists (select 1 from articles a where a.author_id = ${authors.id} and a.status = 'published')`,
-  tag: sql`exists (select 1 from article_tags t join articles a on a.id = t.article_id where t.tag_id = ${tags.id} and a.status = 'published')`,
-};
-
 /** The site feed first, then sections, authors and tags that have published articles, by name. */
 export async function feedGroups(deps: Pick<Deps, 'db' | 'config'>): Promise<FeedGroup[]> {
   const { db, config } = deps;
-  const terms = async (kind: 'section' | 'author' | 'tag', table: typeof sections | typeof authors | typeof tags) =>
-    (await db.select({ id: table.id, slug: table.slug, name: table.name }).from(table).where(hasPublished[kind]).orderBy(asc(table.name)).all()).map((t) =>
-      termScope(config, kind, t),
-    );
+  // Only terms with a published article: an empty feed is not worth listing.
+  const terms = async (kind: TermKind) => (await termsInUse(db, kind)).map((t) => termScope(config, kind, t));
   return [
     { label: 'الموقع', scopes: [siteScope(config)] },
-    { label: 'الأقسام', scopes: await terms('section', sections) },
-    { label: 'الكتّاب', scopes: await terms('author', authors) },
-    { label: 'الوسوم', scopes: await terms('tag', tags) },
+    { label: 'الأقسام', scopes: await terms('section') },
+    { label: 'الكتّاب', scopes: await terms('author') },
+    { label: 'الوسوم', scopes: await terms('tag') },
   ];
 }
 

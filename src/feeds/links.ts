@@ -19,17 +19,17 @@ export type FeedLinks = {
 };
 
 /**
- * Links for a document of a series with `completePages` full archive pages. The current
+ * Links for a document of a series with `pages` archive pages. The current
  * feed points to the newest archive; archive `page` to its older and newer neighbours.
  */
-export function feedLinks(config: Pick<Config, 'PUBLIC_URL' | 'WEBSUB_HUB_URL'>, scope: Pick<FeedScope, 'path'>, format: FeedFormat, page: number | undefined, completePages: number): FeedLinks {
+export function feedLinks(config: Pick<Config, 'PUBLIC_URL' | 'WEBSUB_HUB_URL'>, scope: Pick<FeedScope, 'path'>, format: FeedFormat, page: number | undefined, pages: number): FeedLinks {
   const url = (p?: number) => feedUrl(config, scope, format, p);
   const links: FeedLinks = { self: url(page), current: url(), archive: page !== undefined, hub: config.WEBSUB_HUB_URL };
   if (page === undefined) {
-    if (completePages > 0) links.prevArchive = url(completePages);
+    if (pages > 0) links.prevArchive = url(pages);
   } else {
     if (page > 1) links.prevArchive = url(page - 1);
-    if (page < completePages) links.nextArchive = url(page + 1);
+    if (page < pages) links.nextArchive = url(page + 1);
   }
   return links;
 }

@@ -3,12 +3,11 @@
  * has a key (used for feed state, cache and statistics), a path, a title and the filter that
  * selects its articles.
  */
-import { eq } from 'drizzle-orm';
 import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { PublishedFilter } from '../storage/articles.js';
-import { authors, sections, tags } from '../storage/schema.js';
+import { findTermBySlug, type TermKind } from '../storage/taxonomy.js';
 
 export type FeedKind = 'site' | 'section' | 'author' | 'tag';
 
@@ -23,14 +22,13 @@ export type FeedScope = {
   filter: PublishedFilter;
 };
 
-const TABLES = { section: sections, author: authors, tag: tags } as const;
 const PLURAL = { section: 'sections', author: 'authors', tag: 'tags' } as const;
 
 export function siteScope(config: Config): FeedScope {
   return { key: 'all', kind: 'site', path: '', title: config.SITE_NAME, description: config.SITE_DESCRIPTION, homeUrl: config.SITE_URL, filter: {} };
 }
 
-export function termScope(config: Config, kind: Exclude<FeedKind, 'site'>, term: { id: string; slug: string; name: string }): FeedScope {
+export function termScope(config: Config, kind: TermKind, term: { id: string; slug: string; name: string }): FeedScope {
   const text = {
     section: { title: `${config.SITE_NAME}: ${term.name}`, description: `أحدث المقالات في قسم «${term.name}»` },
     author: { title: `${config.SITE_NAME}: ${term.name}`, description: `أحدث مقالات ${term.name}` },
@@ -41,9 +39,8 @@ export function termScope(config: Config, kind: Exclude<FeedKind, 'site'>, term:
 }
 
 /** The scope of a section, author or tag by slug. Throws `not_found` for an unknown slug. */
-export async function resolveScope(deps: Pick<Deps, 'db' | 'config'>, kind: Exclude<FeedKind, 'site'>, slug: string): Promise<FeedScope> {
-  const table = TABLES[kind];
-  const term = await deps.db.select({ id: table.id, slug: table.slug, name: table.name }).from(table).where(eq(table.slug, slug)).get();
+export async function resolveScope(deps: Pick<Deps, 'db' | 'config'>, kind: TermKind, slug: string): Promise<FeedScope> {
+  const term = await findTermBySlug(deps.db, kind, slug);
   if (!term) throw new AppError('not_found', `No ${kind} "${slug}"`);
   return termScope(deps.config, kind, term);
 }

@@ -1,5 +1,5 @@
 /** The shell of every page people see: Arabic, right to left, mobile-first, no external assets. */
-import { escapeHtml } from '../email/template.js';
+import { escapeHtml } from '../text/html.js';
 
 export const esc = escapeHtml;
 
@@ -15,16 +15,20 @@ button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #e0a5
 .muted{color:#57606a;font-size:.9rem}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 ul.feeds{padding:0;list-style:none}ul.feeds li{margin:.4rem 0}`;
 
+/** A `<link rel="alternate">` for feed autodiscovery. */
+export type FeedAlternate = { type: string; title: string; href: string };
+
 /** Feed autodiscovery: every page points readers at the site's feeds (relative: any host). */
-const FEED_ALTERNATES = [
-  ['application/rss+xml', 'RSS', '/feed.rss'],
-  ['application/atom+xml', 'Atom', '/feed.atom'],
-  ['application/feed+json', 'JSON Feed', '/feed.json'],
-] as const;
+const siteAlternates = (siteName: string): FeedAlternate[] => [
+  { type: 'application/rss+xml', title: `${siteName} (RSS)`, href: '/feed.rss' },
+  { type: 'application/atom+xml', title: `${siteName} (Atom)`, href: '/feed.atom' },
+  { type: 'application/feed+json', title: `${siteName} (JSON Feed)`, href: '/feed.json' },
+];
 
-export type PageOptions = { title: string; siteName: string; body: string; head?: string };
+/** `alternates` replaces the site's feeds, for a page about another feed. */
+export type PageOptions = { title: string; siteName: string; body: string; head?: string; alternates?: FeedAlternate[] };
 
-export function page({ title, siteName, body, head = '' }: PageOptions): string {
+export function page({ title, siteName, body, head = '', alternates = siteAlternates(siteName) }: PageOptions): string {
   return `<!doctype html>
 <html lang="ar" dir="rtl">
 <head>
@@ -33,7 +37,7 @@ export function page({ title, siteName, body, head = '' }: PageOptions): string 
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)} · ${esc(siteName)}</title>
 <style>${STYLE}</style>
-${FEED_ALTERNATES.map(([type, name, href]) => `<link rel="alternate" type="${type}" title="${esc(siteName)} (${name})" href="${href}">`).join('\n')}
+${alternates.map((a) => `<link rel="alternate" type="${esc(a.type)}" title="${esc(a.title)}" href="${esc(a.href)}">`).join('\n')}
 ${head}
 </head>
 <body>

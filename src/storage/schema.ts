@@ -158,7 +158,30 @@ export const feedState = sqliteTable('feed_state', {
   feedKey: text('feed_key').primaryKey(),
   version: integer('version').notNull().default(0),
   changedAt: ms('changed_at').notNull(),
+  /** How many RFC 5005 archive pages the feed has (rows in `feed_archive_pages`). */
+  archivePages: integer('archive_pages').notNull().default(0),
 });
+
+/**
+ * RFC 5005 archive pages, fixed once full. Page `page` (1 = oldest) holds the feed's articles
+ * after the previous page's last one, up to and including its own last one, ordered by
+ * (publication time, id). The bounds never move, so deleting or backdating an article changes
+ * only the page it is on. `version` keys the page's render cache: it is bumped in the same
+ * batch as any change to an article on the page, and when the next page is added (the page
+ * gains a next-archive link); `changedAt` is then the page's Last-Modified.
+ */
+export const feedArchivePages = sqliteTable(
+  'feed_archive_pages',
+  {
+    feedKey: text('feed_key').notNull(),
+    page: integer('page').notNull(),
+    lastPublishedAt: ms('last_published_at').notNull(),
+    lastId: text('last_id').notNull(),
+    version: integer('version').notNull().default(1),
+    changedAt: ms('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.feedKey, t.page] })],
+);
 
 /** Fetches per feed, format and UTC day. */
 export const feedFetches = sqliteTable(
@@ -190,3 +213,24 @@ export const feedSubscriberReports = sqliteTable(
 );
 
 export type FeedStateRow = typeof feedState.$inferSelect;
+
+/**
+ * WebSub pings not yet accepted by the hub: one row per feed URL and the time its feed changes
+ * (now, or a scheduled article's publication time). The key collapses duplicates for the same
+ * URL and time, and keeps a ping due later beside one due now. `nextAttemptAt` is when the row
+ * may be taken next: its due time at first, then pushed back by each attempt (which holds it
+ * against a concurrent sender, and is its backoff when the attempt fails).
+ */
+export const websubPings = sqliteTable(
+  'websub_pings',
+  {
+    url: text('url').notNull(),
+    dueAt: ms('due_at').notNull(),
+    nextAttemptAt: ms('next_attempt_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [primaryKey({ columns: [t.url, t.dueAt] }), index('websub_pings_next_attempt_idx').on(t.nextAttemptAt)],
+);
+
+export type WebSubPingRow = typeof websubPings.$inferSelect;

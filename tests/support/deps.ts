@@ -27,7 +27,17 @@ export type TestDeps = Deps & {
   deferred: Promise<unknown>[];
   mailer: Mailer & { sent: ReturnType<typeof createMemoryMailer>['sent'] };
   clock: ReturnType<typeof createFixedClock>;
-  close(): void;
+  /** Waits for deferred work (it may still write), then closes the database. */
+  close(): Promise<void>;
+};
+
+/** Tests reach no network: only loopback servers the test itself started. */
+const loopbackFetch: Deps['fetch'] = (input, init) => {
+  const url = new URL(input instanceof Request ? input.url : String(input));
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+    return Promise.reject(new TypeError(`tests make no network requests (${url.origin})`));
+  }
+  return fetch(input, init);
 };
 
 /** Fresh deps over a new in-memory database; deliveries are sent in-process. */
@@ -43,11 +53,14 @@ export function createTestDeps(opts: { now?: string; config?: Record<string, str
     config: testConfig(opts.config),
     log: silentLog,
     feedCache: createMemoryFeedCache(),
-    fetch: (input, init) => fetch(input, init),
+    fetch: loopbackFetch,
     dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
     deferred: [],
     defer: (task) => void deps.deferred.push(Promise.resolve().then(task)),
-    close,
+    async close() {
+      await Promise.allSettled(deps.deferred);
+      close();
+    },
   };
   return deps;
 }

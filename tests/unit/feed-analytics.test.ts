@@ -204,7 +204,7 @@ describe('feed fetches are counted as readers fetch them', () => {
       expect(site?.fetches.total).toBe(3);
       expect(site?.subscribers.estimate).toBe(42);
     } finally {
-      deps.close();
+      await deps.close();
     }
   });
 });
@@ -222,7 +222,7 @@ describe('subscriber reports per format', () => {
       expect(site?.subscribers.estimate).toBe(121);
       expect(site?.subscribers.byAggregator).toEqual([{ aggregator: 'Feedly', subscribers: 121, day: '2026-11-29' }]);
     } finally {
-      deps.close();
+      await deps.close();
     }
   });
 });

@@ -37,13 +37,17 @@ describe('GET /feed.xsl', () => {
   });
 });
 
-describe('XML feeds asked for by a browser', () => {
+// A client that names text/html without being a browser navigating (or asks for XML first)
+// gets the feed itself, labelled application/xml so a stylesheet-capable viewer runs it.
+const XML_VIEWER_ACCEPT = 'application/xml,text/html;q=0.9,*/*;q=0.8';
+
+describe('XML feeds asked for by an XML viewer', () => {
   it.each([
     ['/feed.rss', 'application/rss+xml; charset=utf-8'],
     ['/feed.atom', 'application/atom+xml; charset=utf-8'],
-  ])('%s is application/xml for a browser (so the stylesheet runs) and keeps its own type for readers', async (path, type) => {
+  ])('%s is application/xml for an XML viewer (so the stylesheet runs) and keeps its own type for readers', async (path, type) => {
     const reader = await app.request(path);
-    const browser = await app.request(path, { headers: { accept: BROWSER_ACCEPT } });
+    const browser = await app.request(path, { headers: { accept: XML_VIEWER_ACCEPT } });
     expect(reader.headers.get('content-type')).toBe(type);
     expect(browser.headers.get('content-type')).toBe('application/xml; charset=utf-8');
     for (const res of [reader, browser]) expect(res.headers.get('vary')).toMatch(/(^|,\s*)Accept(,|$)/);
@@ -52,10 +56,12 @@ describe('XML feeds asked for by a browser', () => {
     expect(body).toContain('<?xml-stylesheet href="/feed.xsl" type="text/xsl"?>');
   });
 
-  it('leaves JSON Feed and other responses alone', async () => {
+  it('gives a browser the HTML page for JSON Feed too, and leaves other responses alone', async () => {
     const json = await app.request('/feed.json', { headers: { accept: BROWSER_ACCEPT } });
-    expect(json.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
-    expect(json.headers.get('vary') ?? '').not.toMatch(/(^|,\s*)Accept(,|$)/);
+    expect(json.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(json.headers.get('vary') ?? '').toMatch(/(^|,\s*)Accept(,|$)/);
+    const viewer = await app.request('/feed.json', { headers: { accept: XML_VIEWER_ACCEPT } });
+    expect(viewer.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
     const home = await app.request('/', { headers: { accept: BROWSER_ACCEPT } });
     expect(home.headers.get('content-type')).toMatch(/^text\/html/);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileSlots, compileTemplate, escapeHtml, noEscape } from '../../src/email/template.js';
+import { compileSlots, compileTemplate, noEscape } from '../../src/email/template.js';
+import { escapeHtml } from '../../src/text/html.js';
 
 describe('compileTemplate', () => {
   it('escapes {{values}} and leaves {{{raw}}} alone', () => {

@@ -4,17 +4,19 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { WorkerEnv } from '../../src/adapters/worker-deps.js';
-import { createArticle } from './support/api.js';
-import { envWith, feedLinks, fetchWorker, FORMATS, getOk, isArchivePage, itemTitles, nextSecond, type Format } from './support/feeds.js';
+import { createArticle, type ArticleJson } from './support/api.js';
+import { deleteArticle, envWith, feedLinks, fetchWorker, FORMATS, getOk, isArchivePage, itemTitles, nextSecond, updateArticle, type Format } from './support/feeds.js';
 
 let small: WorkerEnv;
+let created: ArticleJson[];
 const get = (path: string) => getOk(path, {}, small);
 const url = (format: Format, page?: number) => `https://nashra.test/feed.${format}${page ? `?archive=${page}` : ''}`;
 
 // Five articles, two a page: archive pages 1 ([2, 1]) and 2 ([4, 3]) are full; 5 is only current.
 beforeEach(async () => {
   small = envWith({ FEED_ITEMS: '2' });
-  for (let i = 1; i <= 5; i++) await createArticle({ title: `مقال ${i}`, publishedAt: `2025-11-0${i}T06:00:00Z` });
+  created = [];
+  for (let i = 1; i <= 5; i++) created.push(await createArticle({ title: `مقال ${i}`, publishedAt: `2025-11-0${i}T06:00:00Z` }));
 });
 
 describe('RFC 5005 archives', () => {
@@ -99,5 +101,25 @@ describe('the newest archive page when a newer one fills up', () => {
     const after = await fetchWorker('/feed.atom?archive=2', { headers: since }, small);
     expect(after.res.status).toBe(200);
     expect(feedLinks('atom', after.body)['next-archive']).toBe(url('atom', 3));
+  });
+});
+
+describe('archive pages keep their bounds on D1', () => {
+  it('a deletion or a backdated article changes only the page it is on', async () => {
+    await get('/feed.rss'); // adds pages 1 and 2
+    const page2 = await get('/feed.rss?archive=2');
+    await nextSecond();
+    await deleteArticle(created[0] as ArticleJson);
+    expect(itemTitles('rss', (await get('/feed.rss?archive=1')).body)).toEqual(['مقال 2']);
+    const page2After = await get('/feed.rss?archive=2');
+    expect(page2After.body).toBe(page2.body);
+    expect(page2After.res.headers.get('last-modified')).toBe(page2.res.headers.get('last-modified'));
+
+    await createArticle({ title: 'مقال 1.5', publishedAt: '2025-11-01T18:00:00Z' });
+    expect(itemTitles('rss', (await get('/feed.rss?archive=1')).body)).toEqual(['مقال 2', 'مقال 1.5']);
+    expect((await get('/feed.rss?archive=2')).body).toBe(page2.body);
+
+    await updateArticle(created[2] as ArticleJson, { title: 'مقال 3 (منقح)', publishedAt: '2025-11-03T06:00:00Z' });
+    expect(itemTitles('rss', (await get('/feed.rss?archive=2')).body)).toEqual(['مقال 4', 'مقال 3 (منقح)']);
   });
 });

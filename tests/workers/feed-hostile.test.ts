@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { admin, articleInput, createArticle } from './support/api.js';
-import { activeContent } from './support/active-content.js';
+import { activeContent } from '../support/active-content.js';
 import { fetchWorker, getOk } from './support/feeds.js';
 import { findAll, parseXml, type XmlElement } from './support/xml.js';
 
@@ -83,7 +83,7 @@ describe('hostile content in every field', () => {
       }
       expect(unescapeHtml(child(entry, 'title')?.text ?? ''), path).toBe(SHOWN_TITLE);
       expect(child(child(entry, 'author'), 'name')?.text, path).toBe(SHOWN_AUTHOR);
-      // finishAtom counts <entry> start tags to place enclosures: only the hostile entry has one.
+      // Each entry carries its own enclosure: only the hostile entry has one.
       const enclosures = findAll(atom, 'link').filter((l) => l.attrs.rel === 'enclosure');
       expect(enclosures, path).toHaveLength(1);
       expect(entry?.children, path).toContain(enclosures[0]);
@@ -120,8 +120,8 @@ describe('hostile content in every field', () => {
 });
 
 describe('a literal "&amp;" in a name', () => {
-  // xml-js's writeText turns "&amp;" back into "&" before escaping; src/feeds/xml-text.ts
-  // protects these five characters so RSS and Atom readers see them as JSON readers do.
+  // Entities in text are escaped once more, never taken as already escaped, so RSS and Atom
+  // readers see these five characters as JSON readers do.
   it('reaches RSS and Atom readers unchanged, as it reaches JSON readers', async () => {
     await createArticle({ author: { name: 'مختبر R&amp;D', slug: 'rnd' } });
     const rss = parseXml((await getOk('/authors/rnd/feed.rss')).body);

@@ -1,6 +1,6 @@
 /** RSS, Atom and JSON Feed served by the worker: headers, language, content and caching. */
 import { describe, expect, it } from 'vitest';
-import { escapeHtml } from '../../src/email/template.js';
+import { escapeHtml } from '../../src/text/html.js';
 import { call, createArticle, type ArticleJson } from './support/api.js';
 import { findAll, parseXml } from './support/xml.js';
 
