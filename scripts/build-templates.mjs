@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Compiles templates/*.mjml to HTML once, at build time, and bundles them with the text
-// templates into src/email/compiled/templates.ts. MJML never runs per recipient, and never
-// inside a Worker (it does not load there); run time only fills in data.
+// templates into src/email/compiled/templates.ts (a locale variant such as confirm.en.mjml
+// becomes confirmEnHtml). MJML never runs per recipient, and never inside a Worker (it does
+// not load there); run time only fills in data.
 // Also bundles templates/feed.xsl, as is, into src/feeds/compiled/stylesheet.ts: a Worker has
 // no file system to read it from at run time.
 import { createHash } from 'node:crypto';
@@ -18,7 +19,8 @@ const names = (await readdir(dir)).filter((f) => f.endsWith('.mjml') || f.endsWi
 const entries = [];
 for (const file of names) {
   const source = await readFile(join(dir, file), 'utf8');
-  const key = file.replace(/\.mjml$/, 'Html').replace(/\.txt$/, 'Text').replace(/-(\w)/g, (_, c) => c.toUpperCase());
+  // confirm.mjml -> confirmHtml; a locale variant confirm.en.txt -> confirmEnText.
+  const key = file.replace(/\.mjml$/, 'Html').replace(/\.txt$/, 'Text').replace(/[-.](\w)/g, (_, c) => c.toUpperCase());
   let output = source;
   if (file.endsWith('.mjml')) {
     // `minify` needs cssnano, which does not run on Node 20; keep whitespace, it is cheap.

@@ -5,14 +5,21 @@
 import { Hono, type Context } from 'hono';
 import type { Deps } from './deps.js';
 import { renderError } from './http/errors.js';
+import { registerTokenGuards } from './http/rate-limit.js';
 import { registerAdminArticleRoutes } from './routes/admin-articles.js';
+import { registerAdminPartnerRoutes } from './routes/admin-partners.js';
 import { registerAdminStatsRoutes } from './routes/admin-stats.js';
+import { registerAdminSubscriberRoutes } from './routes/admin-subscribers.js';
+import { registerAdminSuppressionRoutes } from './routes/admin-suppressions.js';
+import { registerSubscriberApiRoutes } from './routes/api-subscribers.js';
 import { registerFeedDirectoryRoutes } from './routes/feed-directory.js';
 import { registerFeedStylesheetRoute } from './routes/feed-stylesheet.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHomeRoutes } from './routes/home.js';
+import { registerPartnerRoutes } from './routes/partners.js';
 import { registerSampleImageRoutes } from './routes/sample-images.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
+import { registerWebhookRoutes } from './routes/webhooks.js';
 
 export type AppEnv = { Variables: { deps: Deps }; Bindings: Record<string, unknown> };
 export type App = Hono<AppEnv>;
@@ -30,8 +37,16 @@ export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>)
   registerFeedStylesheetRoute(app);
   registerFeedRoutes(app);
   registerFeedDirectoryRoutes(app);
+  registerPartnerRoutes(app);
+  // Before the routes they guard: Hono runs middleware in the order it was registered.
+  registerTokenGuards(app);
   registerSubscriptionRoutes(app);
+  registerSubscriberApiRoutes(app);
+  registerWebhookRoutes(app);
   registerAdminArticleRoutes(app);
   registerAdminStatsRoutes(app);
+  registerAdminSubscriberRoutes(app);
+  registerAdminSuppressionRoutes(app);
+  registerAdminPartnerRoutes(app);
   return app;
 }

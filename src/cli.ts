@@ -1,12 +1,14 @@
 /**
- * The `nashra` command line (Node): migrate, seed, run digests, show the admin token.
- * Uses the same settings as `npm start` (environment variables, see README).
+ * The `nashra` command line (Node): migrate, seed, run digests, import and export subscribers,
+ * manage partners, show the admin token. Uses the same settings as `npm start` (environment variables, see README).
  */
 import { parseArgs } from 'node:util';
 import { createNodeRuntime } from './adapters/node-deps.js';
+import { exportSubscribers, importSubscribersFile, SUBSCRIBER_OPTIONS } from './cli-subscribers.js';
 import { createFixedClock, type Deps } from './deps.js';
 import type { Cadence } from './digests/period.js';
 import { runDigestTick } from './digests/schedule.js';
+import { PARTNER_USAGE, runPartnerCli } from './partners/cli.js';
 import { seedIfEmpty } from './seed/articles.js';
 import { deliveryCounts } from './storage/editions.js';
 
@@ -17,14 +19,25 @@ Commands:
   seed                         add the sample Arabic articles if there are none
   digest run [--now <ISO time>] [--cadence daily|weekly]
                                plan this period's digest now (whatever the hour) and send it
+  subscribers import <file.csv> [--dry-run] [--consent-note <where they opted in>]
+                               add the file's readers as confirmed subscribers (nothing is
+                               sent); columns: email (required), name, frequency, locale,
+                               timezone, consent_at, consent_ip, consent_source, status,
+                               suppressed_at
+  subscribers export [--status …] [--frequency …] [--locale …] [--source …]
+                     [--suppressed true|false] [--q <text>]  > subscribers.csv
+                               write subscribers as CSV (UTF-8, every column) to stdout
+${PARTNER_USAGE}
   admin-token                  print the admin token for the API
   help                         show this help`;
 
 export async function runCli(argv: string[]): Promise<number> {
+  // Partner commands parse their own options (parseArgs below is strict about unknown ones).
+  if (argv[0] === 'partner') return runPartnerCli(argv.slice(1), () => createNodeRuntime());
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { now: { type: 'string' }, cadence: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { now: { type: 'string' }, cadence: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...SUBSCRIBER_OPTIONS },
   });
   const [command, sub] = positionals;
   if (!command || command === 'help' || values.help) {
@@ -46,6 +59,10 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'digest':
         if (sub !== 'run') break;
         return await digestRun(runtime.deps, values.now, values.cadence);
+      case 'subscribers':
+        if (sub === 'import' && positionals.length === 3) return await importSubscribersFile(runtime.deps, positionals[2] as string, values);
+        if (sub === 'export' && positionals.length === 2) return await exportSubscribers(runtime.deps, values);
+        break;
     }
     console.error(`Unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
     return 2;

@@ -45,6 +45,17 @@ export const configSchema = z.object({
   DIGEST_WEEKDAY: z.coerce.number().int().min(1).max(7).default(6),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   CONSENT_POLICY_VERSION: z.string().min(1).default('2026-11'),
+  // Origins allowed to call /api/subscribers from a browser (comma-separated, exact origins).
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+    .refine((list) => list.every((o) => /^https?:\/\/[^/]+$/.test(o)), 'must be a comma-separated list of origins such as https://www.example.ma'),
+  TURNSTILE_SITE_KEY: z.string().optional(),
+  TURNSTILE_SECRET: z.string().optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Node: how many reverse proxies in front of Nashra append to X-Forwarded-For (0: trust none).
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   // Node only
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),

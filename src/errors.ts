@@ -27,6 +27,8 @@ export class AppError extends Error {
     message: string,
     /** Extra, safe-to-show detail (e.g. which fields were invalid). */
     readonly details?: unknown,
+    /** Whole seconds after which the same request may succeed (`rate_limited`, `unavailable`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -40,10 +42,20 @@ export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }
 
-export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown } };
+export type ErrorBody = { error: { code: ErrorCode; message: string; details?: unknown; retryAfter?: number } };
 
+/**
+ * The JSON body of an error. `retryAfter` repeats the Retry-After header in seconds, for browser
+ * code on partner sites, which may read the body but not every header.
+ */
 export function errorBody(err: AppError): ErrorBody {
   const body: ErrorBody = { error: { code: err.code, message: err.message } };
   if (err.details !== undefined) body.error.details = err.details;
+  if (err.retryAfter !== undefined) body.error.retryAfter = err.retryAfter;
   return body;
+}
+
+/** A `rate_limited` error that says when to come back (`retryAfterMs`, rounded up to whole seconds, at least 1). */
+export function rateLimited(message: string, retryAfterMs: number): AppError {
+  return new AppError('rate_limited', message, undefined, Math.max(1, Math.ceil(retryAfterMs / 1000)));
 }

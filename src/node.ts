@@ -1,6 +1,6 @@
 /**
  * Node entry, the embedded default: SQLite file, SMTP or an outbox folder, an in-process
- * scheduler (digests and WebSub pings). `npm start`.
+ * scheduler (digests, WebSub pings, housekeeping). `npm start`.
  */
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
@@ -9,6 +9,7 @@ import { createApp } from './app.js';
 import { runDigestTick } from './digests/schedule.js';
 import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
+import { pruneOldRateLimits } from './subscribers/abuse.js';
 
 const TICK_MS = 60_000;
 
@@ -47,9 +48,13 @@ async function main(): Promise<void> {
     );
   let ticking: Promise<void> | undefined;
   const tick = () => {
-    // Never overlap; the next tick catches up. Each job runs whatever happens to the other.
+    // Never overlap; the next tick catches up. Each job runs whatever happens to the others.
     const now = deps.clock.now();
-    ticking ??= Promise.all([job('digest tick', () => runDigestTick(deps, now)), job('websub delivery', () => deliverDuePings(deps, now))])
+    ticking ??= Promise.all([
+      job('digest tick', () => runDigestTick(deps, now)),
+      job('websub delivery', () => deliverDuePings(deps, now)),
+      job('rate limit pruning', () => pruneOldRateLimits(deps, now)),
+    ])
       .then(() => undefined)
       .finally(() => {
         ticking = undefined;

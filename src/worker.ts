@@ -8,6 +8,7 @@ import { runDigestTick } from './digests/schedule.js';
 import { sendDeliveries } from './digests/send.js';
 import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
+import { pruneOldRateLimits } from './subscribers/abuse.js';
 
 let seeded: Promise<unknown> | undefined;
 
@@ -26,13 +27,17 @@ export default {
   fetch: app.fetch,
 
   // wrangler.toml: every minute for WebSub pings (scheduled articles go out on time), every
-  // 15 minutes for digests as well, which read every confirmed subscriber once due.
+  // 15 minutes for digests as well, which read every confirmed subscriber once due, and for
+  // pruning rate-limit counters.
   async scheduled(controller, env, ctx) {
     const deps = createWorkerDeps(env, (p) => ctx.waitUntil(p));
     const at = new Date(controller.scheduledTime);
     const jobs: [string, () => Promise<unknown>][] = [['websub delivery', () => deliverDuePings(deps, at)]];
-    if (controller.cron !== PINGS_CRON) jobs.push(['digest tick', () => runDigestTick(deps, at)]);
-    // Each job runs whatever happens to the other.
+    if (controller.cron !== PINGS_CRON) {
+      jobs.push(['digest tick', () => runDigestTick(deps, at)]);
+      jobs.push(['rate limit pruning', () => pruneOldRateLimits(deps, at)]);
+    }
+    // Each job runs whatever happens to the others.
     const results = await Promise.allSettled(jobs.map(([, job]) => job()));
     results.forEach((r, i) => {
       if (r.status === 'rejected') deps.log.error(`${jobs[i]?.[0]} failed`, { error: r.reason instanceof Error ? (r.reason.stack ?? r.reason.message) : String(r.reason) });

@@ -1,10 +1,11 @@
 /**
  * The Mailer over SMTP with nodemailer (pooled). Runs on Node and inside workerd (over
  * `node:net`; deployed Workers block port 25, so use 587 or 465). SMTP replies become
- * `MailSubmitError`s: 5xx permanent, everything else temporary.
+ * `MailSubmitError`s: 5xx permanent, everything else temporary, with the reply code and the
+ * stage it answered (so a refused recipient can be told from a refused login).
  */
 import nodemailer from 'nodemailer';
-import { assertSingleLine, MailSubmitError, type MailMessage, type Mailer } from '../email/mailer.js';
+import { assertSingleLine, MailSubmitError, type MailMessage, type Mailer, type SmtpStage } from '../email/mailer.js';
 
 export type SmtpOptions = { url: string; pool?: boolean; maxConnections?: number; rateLimitPerSecond?: number };
 
@@ -42,6 +43,16 @@ function splitListId(all: Record<string, string> = {}) {
   return { headers, list: { id: { url: parts[2] as string, comment: parts[1] || undefined } } };
 }
 
+/** nodemailer names the command whose reply failed (`RCPT TO`, `DATA`, `AUTH PLAIN`, `CONN` …). */
+function stageOf(command: string | undefined): SmtpStage | undefined {
+  if (!command) return undefined;
+  if (command === 'RCPT TO') return 'recipient';
+  if (command === 'DATA') return 'data';
+  if (command === 'MAIL FROM') return 'sender';
+  if (command.startsWith('AUTH')) return 'auth';
+  return 'connection';
+}
+
 export function createSmtpMailer(opts: SmtpOptions): Mailer {
   const transport = nodemailer.createTransport(opts.url, {
     pool: opts.pool ?? true,
@@ -55,9 +66,10 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
         return { messageId: info.messageId, response: info.response };
       } catch (err) {
         if (err instanceof MailSubmitError) throw err;
-        const e = err as { responseCode?: number; response?: string; message?: string };
+        const e = err as { responseCode?: number; response?: string; message?: string; command?: string };
         const permanent = typeof e.responseCode === 'number' && e.responseCode >= 500 && e.responseCode < 600;
-        throw new MailSubmitError(e.message ?? String(err), permanent, e.response);
+        const smtp = typeof e.responseCode === 'number' ? { code: e.responseCode, stage: stageOf(e.command) } : undefined;
+        throw new MailSubmitError(e.message ?? String(err), permanent, e.response, smtp);
       }
     },
     close() {

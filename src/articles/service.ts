@@ -17,6 +17,7 @@ import {
 import { isUniqueViolation } from '../storage/db.js';
 import type { ArticleRow } from '../storage/schema.js';
 import { findOrCreateAuthor, findOrCreateSection, findOrCreateTags } from '../storage/taxonomy.js';
+import { recordTombstones } from '../storage/tombstones.js';
 import type { ArticleInput } from './input.js';
 import { sanitizeArticleHtml } from './sanitize.js';
 import { slugify } from './slug.js';
@@ -75,6 +76,7 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
   const before = feedsOf(existing);
   const after = feedsOf({ ...row, tags: tagTerms });
   const touched = [...before, ...after];
+  await recordTombstones(db, existing, row, now);
   try {
     await saveArticle(db, row, tagTerms.map((t) => t.id), !existing, touched, [...feedPositionOf(existing), ...feedPositionOf(row)]);
   } catch (err) {
@@ -113,6 +115,7 @@ export async function getArticle(deps: Pick<Deps, 'db'>, id: string): Promise<Ar
 /** Throws `not_found`. */
 export async function deleteArticle(deps: ArticleDeps, id: string): Promise<void> {
   const existing = await getArticle(deps, id);
+  await recordTombstones(deps.db, existing, null, deps.clock.now());
   await deleteArticleById(deps.db, id, feedsOf(existing), feedPositionOf(existing), deps.clock.now());
   await announceFeedChanges(deps, [{ feeds: feedsOf(existing), from: existing.publishedAt }]);
 }

@@ -1,6 +1,7 @@
 /**
  * Sending deliveries. Each delivery is claimed with a lease, its recipient re-checked just
- * before submission, submitted through the Mailer port, and its outcome recorded. A sender
+ * before submission (still confirmed, not suppressed), submitted through the Mailer port, and
+ * its outcome recorded; a refusal of the recipient by the SMTP server is a bounce. A sender
  * killed at any point leaves at most the in-flight message to be sent again once its lease
  * expires; nothing is lost.
  */
@@ -12,6 +13,9 @@ import { getArticlesByIds } from '../storage/articles.js';
 import { claimDelivery, completeEditions, findEditionById, finishDelivery } from '../storage/editions.js';
 import type { DeliveryRow, SubscriberRow } from '../storage/schema.js';
 import { findSubscriberById } from '../storage/subscribers.js';
+import { markSubscriberSuppressed } from '../storage/suppressions.js';
+import { bounceKindOfSmtpReply } from '../subscribers/bounces.js';
+import { isSuppressed, recordSoftBounce, suppressAddress } from '../subscribers/suppression.js';
 import { signToken } from '../subscribers/tokens.js';
 import { digestContent } from './content.js';
 
@@ -63,6 +67,10 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDi
     await finishDelivery(db, d, { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' });
     return 'skipped';
   }
+  if (await isSuppressedRecipient(deps, subscriber)) {
+    await finishDelivery(db, d, { status: 'skipped', error: 'address suppressed' });
+    return 'skipped';
+  }
   try {
     const message = await composeDigestMessage(deps, d, subscriber, digest);
     const result = await deps.mailer.send(message);
@@ -74,11 +82,42 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDi
     if (permanent || d.attempts >= MAX_ATTEMPTS) {
       deps.log.error('delivery failed', { deliveryId: d.id, error });
       await finishDelivery(db, d, { status: 'failed', error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
+      await recordSmtpBounce(deps, subscriber, err);
       return 'failed';
     }
     deps.log.warn('delivery will be retried', { deliveryId: d.id, attempt: d.attempts, error });
     await finishDelivery(db, d, { status: 'pending', error, nextAttemptAt: new Date(clock.now().getTime() + backoffMs(d.attempts)) });
     return 'retry';
+  }
+}
+
+/**
+ * Checked right before submission: the subscriber's mark, and the list itself, which also
+ * holds addresses suppressed before this subscriber row existed (the mark is then set).
+ */
+async function isSuppressedRecipient(deps: Deps, s: SubscriberRow): Promise<boolean> {
+  if (s.suppressedAt) return true;
+  if (!(await isSuppressed(deps, s.email))) return false;
+  await markSubscriberSuppressed(deps.db, s.id, deps.clock.now());
+  return true;
+}
+
+/**
+ * A delivery that finally failed on an SMTP reply about the recipient (see
+ * `bounceKindOfSmtpReply`): a hard bounce suppresses the address, a soft one counts towards it.
+ * A failure that is about us (login, sender, size, policy) or not an SMTP reply changes nothing.
+ */
+async function recordSmtpBounce(deps: Deps, s: SubscriberRow, err: unknown): Promise<void> {
+  if (!(err instanceof MailSubmitError) || !err.smtp) return;
+  const kind = bounceKindOfSmtpReply(err.smtp.code, err.response, err.smtp.stage);
+  if (!kind) return;
+  const detail = (err.response ?? err.message).slice(0, 500);
+  try {
+    if (kind === 'hard') await suppressAddress(deps, s.email, { reason: 'hard_bounce', source: 'smtp', detail });
+    else await recordSoftBounce(deps, s.email, { source: 'smtp', detail });
+    deps.log.warn(`recipient ${kind} bounce`, { subscriberId: s.id, detail });
+  } catch (e) {
+    deps.log.error('bounce not recorded', { subscriberId: s.id, error: String(e) });
   }
 }
 

@@ -30,12 +30,28 @@ export interface Mailer {
   close?(): Promise<void> | void;
 }
 
+/**
+ * Where in the SMTP conversation a submission failed: talking to the server at all, logging
+ * in, the sender (MAIL FROM), the recipient (RCPT TO), or the message (DATA and after it).
+ * Only `recipient` and `data` can say something about the recipient's address.
+ */
+export type SmtpStage = 'connection' | 'auth' | 'sender' | 'recipient' | 'data';
+
+/** What the SMTP server answered, when the failure was an SMTP reply. */
+export type SmtpFailure = {
+  /** The reply code, e.g. 550. */
+  code: number;
+  stage?: SmtpStage;
+};
+
 export class MailSubmitError extends Error {
   override readonly name = 'MailSubmitError';
   constructor(
     message: string,
     readonly permanent: boolean,
     readonly response?: string,
+    /** Set when an SMTP server refused the message; absent for local and connection failures. */
+    readonly smtp?: SmtpFailure,
   ) {
     super(message);
   }

@@ -27,6 +27,8 @@ function toAppError(err: unknown): AppError {
 function wantsJson(c: Context<AppEnv>): boolean {
   const path = c.req.path;
   if (path.startsWith('/api/') || path.startsWith('/webhooks/')) return true;
+  // Partner feeds are read by programs; their errors are JSON like the partner API's.
+  if (path.startsWith('/partners/') && path !== '/partners/docs') return true;
   if ((c.req.header('content-type') ?? '').includes('json')) return true; // a JSON client gets JSON back
   const accept = c.req.header('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
@@ -42,6 +44,7 @@ export function renderError(c: Context<AppEnv>, err: unknown) {
   }
   const status = statusFor(appError.code) as ContentfulStatusCode;
   if (appError.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="nashra"');
+  if (appError.retryAfter !== undefined) c.header('Retry-After', String(appError.retryAfter));
   if (wantsJson(c)) return c.json(errorBody(appError), status);
   return c.html(errorPage(appError, c.get('deps')?.config.SITE_NAME), status);
 }

@@ -1,20 +1,20 @@
-/** Friendly Arabic error pages; never a stack trace. */
-import type { AppError, ErrorCode } from '../errors.js';
-import { esc, page } from './layout.js';
+/** Friendly error pages, Arabic unless the page's locale says English; never a stack trace. */
+import type { ErrorCode } from '../errors.js';
+import { esc } from './layout.js';
+import { localePath, strings, type Locale } from './i18n.js';
+import { localePage } from './subscription-shell.js';
 
-const MESSAGES: Partial<Record<ErrorCode, [string, string]>> = {
-  not_found: ['الصفحة غير موجودة', 'لم نجد ما تبحث عنه. ربما تغيّر الرابط أو حُذفت الصفحة.'],
-  invalid_token: ['الرابط غير صالح', 'هذا الرابط غير صالح أو انتهت صلاحيته. يمكنك طلب رابط جديد بالاشتراك مرة أخرى.'],
-  invalid_request: ['تعذّر إتمام الطلب', 'بعض البيانات غير صحيحة. راجعها وحاول مرة أخرى.'],
-  rate_limited: ['طلبات كثيرة', 'أرسلت طلبات كثيرة في وقت قصير. حاول بعد قليل.'],
-  payload_too_large: ['الطلب كبير جدًا', 'حجم البيانات المرسلة أكبر من المسموح.'],
-};
-
-export function errorPage(err: AppError, siteName = 'نشرة'): string {
-  const [title, text] = MESSAGES[err.code] ?? ['حدث خطأ', 'حدث خطأ غير متوقع من جهتنا. حاول مرة أخرى بعد قليل.'];
-  return page({
+/**
+ * The page for an error with this code. A bad or expired link (`invalid_token`) offers to sign
+ * up again, since that mails a fresh link.
+ */
+export function errorPage(err: { code: ErrorCode }, siteName = 'نشرة', locale: Locale = 'ar'): string {
+  const t = strings(locale);
+  const [title, text] = t.errorPages[err.code] ?? t.errorPages.internal!;
+  const again = err.code === 'invalid_token' ? `<p><a href="${esc(localePath('/subscribe', locale))}">${esc(t.signUpAgain)}</a></p>` : '';
+  return localePage(locale, {
     title,
     siteName,
-    body: `<div class="card" role="alert"><h1>${esc(title)}</h1><p>${esc(text)}</p><p><a href="/">العودة إلى الصفحة الرئيسية</a></p></div>`,
+    body: `<div class="card" role="alert"><h1>${esc(title)}</h1><p>${esc(text)}</p>${again}<p><a href="/">${esc(t.backHome)}</a></p></div>`,
   });
 }

@@ -1,4 +1,7 @@
-/** The shell of every page people see: Arabic, right to left, mobile-first, no external assets. */
+/**
+ * The shell of every page people see: Arabic and right to left unless a page says otherwise,
+ * mobile-first, no external assets.
+ */
 import { escapeHtml } from '../text/html.js';
 
 export const esc = escapeHtml;
@@ -11,8 +14,8 @@ box-shadow:0 1px 2px rgba(0,0,0,.08)}label{display:block;margin:.75rem 0 .25rem;
 input[type=email],input[type=text],select{width:100%;padding:.6rem;font:inherit;border:1px solid #c9c2b2;border-radius:6px}
 input[type=email]{direction:ltr;text-align:left}fieldset{border:0;padding:0;margin:.75rem 0}
 button{margin-top:1rem;padding:.7rem 1.4rem;font:inherit;font-weight:700;background:#0b5d4b;color:#fff;border:0;border-radius:6px;cursor:pointer}
-button:focus-visible,a:focus-visible,input:focus-visible{outline:3px solid #e0a526;outline-offset:2px}
-.muted{color:#57606a;font-size:.9rem}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
+button:focus-visible,a:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid #b7791f;outline-offset:2px}
+.muted{color:#57606a;font-size:.9rem}.hp{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
 ul.feeds{padding:0;list-style:none}ul.feeds li{margin:.4rem 0}`;
 
 /** A `<link rel="alternate">` for feed autodiscovery. */
@@ -25,12 +28,23 @@ const siteAlternates = (siteName: string): FeedAlternate[] => [
   { type: 'application/feed+json', title: `${siteName} (JSON Feed)`, href: '/feed.json' },
 ];
 
-/** `alternates` replaces the site's feeds, for a page about another feed. */
-export type PageOptions = { title: string; siteName: string; body: string; head?: string; alternates?: FeedAlternate[] };
+/**
+ * `alternates` replaces the site's feeds, for a page about another feed; `lang` and `dir` default
+ * to Arabic, right to left.
+ */
+export type PageOptions = {
+  title: string;
+  siteName: string;
+  body: string;
+  head?: string;
+  alternates?: FeedAlternate[];
+  lang?: string;
+  dir?: 'rtl' | 'ltr';
+};
 
-export function page({ title, siteName, body, head = '', alternates = siteAlternates(siteName) }: PageOptions): string {
+export function page({ title, siteName, body, head = '', alternates = siteAlternates(siteName), lang = 'ar', dir = 'rtl' }: PageOptions): string {
   return `<!doctype html>
-<html lang="ar" dir="rtl">
+<html lang="${esc(lang)}" dir="${dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -46,8 +60,4 @@ ${body}
 </main>
 </body>
 </html>`;
-}
-
-export function messagePage(siteName: string, title: string, paragraphs: string[]): string {
-  return page({ title, siteName, body: `<div class="card"><h1>${esc(title)}</h1>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</div>` });
 }

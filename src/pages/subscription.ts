@@ -1,60 +1,77 @@
-/** Pages of the subscription cycle: sign up, check your inbox, confirmed, preferences, unsubscribe. */
-import { esc, messagePage, page } from './layout.js';
+/**
+ * Pages of signing up: the form, "check your inbox", the confirm button behind the emailed
+ * link, and confirmed. Arabic by default, English with `?lang=en`; no page needs JavaScript.
+ */
+import type { Term } from '../storage/taxonomy.js';
+import { esc } from './layout.js';
+import { localePath, strings, type Locale } from './i18n.js';
+import { describe, errorSummary, fieldError, frequencyFieldset, hourField, timezoneField, topicsFieldset } from './subscription-fields.js';
+import type { FieldErrors, SignupFields } from './subscription-form.js';
+import { buttonForm, link, localePage, messageCard } from './subscription-shell.js';
 
-export function subscribePage(siteName: string): string {
-  return page({
-    title: 'اشترك في النشرة',
-    siteName,
-    body: `<div class="card">
-<h1>اشترك في نشرة ${esc(siteName)}</h1>
-<p>أحدث مقالات الرأي والتحليل في بريدك، صباحًا.</p>
-<form method="post" action="/subscribe">
-<label for="email">بريدك الإلكتروني</label>
-<input id="email" name="email" type="email" required maxlength="254" autocomplete="email" dir="ltr">
-<label for="name">اسمك (اختياري)</label>
-<input id="name" name="name" type="text" maxlength="100" autocomplete="name">
-<fieldset><legend><strong>كم مرة تصلك النشرة؟</strong></legend>
-<label><input type="radio" name="frequency" value="daily" checked> يوميًا</label>
-<label><input type="radio" name="frequency" value="weekly"> أسبوعيًا</label>
-</fieldset>
-<div class="hp" aria-hidden="true"><label for="website">اتركه فارغًا</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
-<button type="submit">اشترك</button>
-<p class="muted">سنرسل إليك رسالة لتأكيد عنوانك، ولن نرسل شيئًا قبل تأكيده. يمكنك إلغاء الاشتراك بنقرة واحدة في أي وقت.</p>
-</form></div>`,
-  });
+export type SubscribeView = {
+  locale: Locale;
+  siteName: string;
+  /** Sections and authors that have published articles. */
+  sections: Term[];
+  authors: Term[];
+  fields: SignupFields;
+  errors: FieldErrors;
+  /** Pick the browser's time zone with a small script (a fresh form, not one coming back). */
+  detectTimeZone: boolean;
+  /** With a Turnstile site key, the form carries the widget (and loads its script). */
+  turnstileSiteKey?: string | undefined;
+};
+
+const TURNSTILE_SCRIPT = '<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>';
+
+export function subscribePage(v: SubscribeView): string {
+  const t = strings(v.locale);
+  const other: Locale = v.locale === 'ar' ? 'en' : 'ar';
+  const { fields, errors } = v;
+  const turnstile = v.turnstileSiteKey
+    ? `<div class="cf-turnstile" data-sitekey="${esc(v.turnstileSiteKey)}" data-language="${v.locale}"></div>`
+    : '';
+  const body = `<div class="card">
+<p class="lang-switch"><a href="${esc(localePath('/subscribe', other))}" hreflang="${other}" lang="${other}">${esc(t.otherLanguage)}</a></p>
+<h1>${esc(t.subscribeHeading(v.siteName))}</h1>
+<p>${esc(t.subscribeIntro)}</p>
+${errorSummary(t, errors)}
+<form method="post" action="${esc(localePath('/subscribe', v.locale))}">
+<label for="email">${esc(t.emailLabel)}</label>${fieldError(t, errors, 'email')}
+<input id="email" name="email" type="email" required maxlength="254" autocomplete="email" dir="ltr" value="${esc(fields.email)}"${describe(errors, 'email')}>
+<label for="name">${esc(t.nameLabel)}</label>${fieldError(t, errors, 'name')}
+<input id="name" name="name" type="text" maxlength="100" autocomplete="name" value="${esc(fields.name)}"${describe(errors, 'name')}>
+${frequencyFieldset(t, fields.frequency, errors)}
+${topicsFieldset(t, 'sections', v.sections, fields.sections, errors)}
+${topicsFieldset(t, 'authors', v.authors, fields.authors, errors)}
+${timezoneField(t, v.locale, fields.timezone, errors, v.detectTimeZone)}
+${hourField(t, fields.preferredHour, errors)}
+<div class="hp" aria-hidden="true"><label for="website">${esc(t.honeypotLabel)}</label><input id="website" name="website" type="text" tabindex="-1" autocomplete="off"></div>
+${turnstile}
+<button type="submit">${esc(t.subscribeButton)}</button>
+<p class="muted">${esc(t.subscribeNote)}</p>
+</form></div>`;
+  return localePage(v.locale, { title: t.subscribeTitle, siteName: v.siteName, body, head: v.turnstileSiteKey ? TURNSTILE_SCRIPT : '' });
 }
 
-export const checkInboxPage = (siteName: string) =>
-  messagePage(siteName, 'تحقّق من بريدك', [
-    'أرسلنا رسالة إلى عنوانك فيها رابط لتأكيد الاشتراك. افتحها واضغط الرابط لإتمام الاشتراك.',
-    'إن لم تجدها خلال دقائق فابحث في مجلد الرسائل غير المرغوب فيها.',
-  ]);
-
-export const confirmedPage = (siteName: string) =>
-  messagePage(siteName, 'تم تأكيد اشتراكك', ['شكرًا لك. ستصلك النشرة القادمة صباحًا.']);
-
-export function unsubscribeFormPage(siteName: string, token: string): string {
-  return page({
-    title: 'إلغاء الاشتراك',
-    siteName,
-    body: `<div class="card"><h1>إلغاء الاشتراك</h1><p>هل تريد إيقاف رسائل ${esc(siteName)}؟</p>
-<form method="post" action="/unsubscribe?token=${esc(encodeURIComponent(token))}"><button type="submit">ألغِ اشتراكي</button></form></div>`,
-  });
+/** The answer to every sign-up, whatever the address's state. */
+export function checkInboxPage(siteName: string, locale: Locale): string {
+  const t = strings(locale);
+  return localePage(locale, { title: t.checkInboxTitle, siteName, body: messageCard(t.checkInboxTitle, t.checkInboxText) });
 }
 
-export const unsubscribedPage = (siteName: string) =>
-  messagePage(siteName, 'تم إلغاء اشتراكك', ['لن تصلك رسائل أخرى منا. نأسف لرحيلك.']);
+/** Behind the emailed link: a button, since mail scanners fetch links (a GET never confirms). */
+export function confirmPage(siteName: string, locale: Locale, token: string): string {
+  const t = strings(locale);
+  const form = buttonForm(localePath('/confirm', locale, { token }), t.confirmButton);
+  return localePage(locale, { title: t.confirmTitle, siteName, body: messageCard(t.confirmTitle, [t.confirmText(siteName)], form) });
+}
 
-export function preferencesPage(siteName: string, token: string, frequency: 'daily' | 'weekly', saved: boolean): string {
-  const checked = (f: string) => (f === frequency ? ' checked' : '');
-  return page({
-    title: 'تفضيلات الاشتراك',
-    siteName,
-    body: `<div class="card"><h1>تفضيلات الاشتراك</h1>${saved ? '<p role="status">حُفظت تفضيلاتك.</p>' : ''}
-<form method="post" action="/preferences?token=${esc(encodeURIComponent(token))}">
-<fieldset><legend><strong>كم مرة تصلك النشرة؟</strong></legend>
-<label><input type="radio" name="frequency" value="daily"${checked('daily')}> يوميًا</label>
-<label><input type="radio" name="frequency" value="weekly"${checked('weekly')}> أسبوعيًا</label>
-</fieldset><button type="submit">احفظ</button></form></div>`,
-  });
+/** After the button, or the same link again (`already`): either way a way to the preference centre. */
+export function confirmedPage(siteName: string, locale: Locale, preferencesToken: string, already: boolean): string {
+  const t = strings(locale);
+  const title = already ? t.alreadyConfirmedTitle : t.confirmedTitle;
+  const prefs = `<p>${link(localePath('/preferences', locale, { token: preferencesToken }), t.preferencesLink)}</p>`;
+  return localePage(locale, { title, siteName, body: messageCard(title, [already ? t.alreadyConfirmedText : t.confirmedText], prefs) });
 }

@@ -1,80 +1,106 @@
-/** Sign-up, confirmation, preferences and one-click unsubscribe. */
+/**
+ * Sign-up (the page, and JSON on the same path) and confirmation; the preference centre and
+ * unsubscribing are in subscriber-links.ts. Every path renders its error pages in the page's
+ * locale.
+ */
 import type { Context } from 'hono';
 import { z } from 'zod';
 import type { App, AppEnv } from '../app.js';
-import { limitBody, readForm } from '../http/body.js';
-import {
-  checkInboxPage,
-  confirmedPage,
-  preferencesPage,
-  subscribePage,
-  unsubscribedPage,
-  unsubscribeFormPage,
-} from '../pages/subscription.js';
-import { changeFrequency, confirmSubscription, signUp, subscriberForToken, unsubscribe } from '../subscribers/signup.js';
+import type { Deps } from '../deps.js';
+import { clientIp } from '../http/client-ip.js';
+import { limitBody, readJson } from '../http/body.js';
+import type { Locale } from '../pages/i18n.js';
+import { checkInboxPage, confirmedPage, confirmPage, subscribePage } from '../pages/subscription.js';
+import { readSignupFields, type FieldErrors, type SignupFields } from '../pages/subscription-form.js';
+import { checkSignupAllowed } from '../subscribers/abuse.js';
+import { topicsOnOffer } from '../subscribers/choices.js';
+import { confirmSubscription, readConfirmToken } from '../subscribers/confirm.js';
+import { linkTokensFor } from '../subscribers/preferences.js';
+import { signUp } from '../subscribers/signup.js';
 import { parseOrThrow } from '../validation.js';
+import { registerSubscriberLinkRoutes } from './subscriber-links.js';
+import { localizedErrors, pageLocale, privatePage, readFormBody, tokenOf } from './subscription-context.js';
 
-const signupSchema = z.object({
+const slugs = z.array(z.string().max(200)).max(100).optional();
+const jsonSignupSchema = z.object({
   email: z.string().max(320),
   name: z.string().max(100).optional(),
   frequency: z.enum(['daily', 'weekly']).default('daily'),
+  sections: slugs,
+  authors: slugs,
+  timezone: z.string().max(64).optional(),
+  preferredHour: z.number().int().min(0).max(23).optional(),
+  locale: z.enum(['ar', 'en']).optional(),
+  turnstileToken: z.string().max(4096).optional(),
   website: z.string().optional(), // honeypot: people never see it, bots fill it in
 });
 
-const frequencySchema = z.object({ frequency: z.enum(['daily', 'weekly']) });
-
-const tokenOf = (c: Context<AppEnv>) => c.req.query('token') ?? '';
-const clientIp = (c: Context<AppEnv>) =>
-  c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? null;
 const isJson = (c: Context<AppEnv>) => (c.req.header('content-type') ?? '').includes('application/json');
 
+const blankForm = (deps: Deps, locale: Locale): SignupFields => ({
+  email: '', name: '', frequency: 'daily', sections: [], authors: [],
+  timezone: deps.config.DIGEST_TIMEZONE, preferredHour: String(deps.config.DIGEST_HOUR), locale,
+});
+
+async function signupPage(deps: Deps, locale: Locale, fields: SignupFields, errors: FieldErrors): Promise<string> {
+  const { sections, authors } = await topicsOnOffer(deps.db);
+  const fresh = Object.keys(errors).length === 0;
+  return subscribePage({
+    locale, siteName: deps.config.SITE_NAME, sections, authors, fields, errors,
+    detectTimeZone: fresh, turnstileSiteKey: deps.config.TURNSTILE_SITE_KEY,
+  });
+}
+
 export function registerSubscriptionRoutes(app: App): void {
-  app.use('/subscribe', limitBody);
-  app.use('/unsubscribe', limitBody);
-  app.use('/preferences', limitBody);
+  for (const path of ['/subscribe', '/confirm', '/preferences', '/unsubscribe', '/resubscribe']) {
+    app.use(path, localizedErrors);
+    app.use(path, limitBody);
+  }
+  for (const path of ['/confirm', '/preferences', '/unsubscribe', '/resubscribe']) app.use(path, privatePage);
 
-  app.get('/subscribe', (c) => c.html(subscribePage(c.get('deps').config.SITE_NAME)));
+  app.get('/subscribe', async (c) => {
+    const deps = c.get('deps');
+    const locale = pageLocale(c);
+    return c.html(await signupPage(deps, locale, blankForm(deps, locale), {}));
+  });
 
+  // The same answer whatever the address's state: no enumeration.
   app.post('/subscribe', async (c) => {
     const deps = c.get('deps');
-    const json = isJson(c);
-    const form = parseOrThrow(signupSchema, await readForm(c));
-    if (!form.website) {
-      await signUp(deps, {
-        email: form.email, name: form.name, frequency: form.frequency, source: json ? 'api' : 'page',
-        ip: clientIp(c), userAgent: c.req.header('user-agent') ?? null,
-      });
+    const ip = clientIp(c);
+    const userAgent = c.req.header('user-agent') ?? null;
+    if (isJson(c)) {
+      const { turnstileToken, website, ...req } = parseOrThrow(jsonSignupSchema, await readJson(c));
+      await checkSignupAllowed(deps, { ip, email: req.email, turnstileToken });
+      if (!website) await signUp(deps, { ...req, locale: req.locale ?? pageLocale(c), source: 'api', ip, userAgent });
+      return c.json({ status: 'pending', message: 'Check your inbox to confirm the subscription' }, 202);
     }
-    // The same answer whatever the address's state: no enumeration.
-    if (json) return c.json({ status: 'pending', message: 'Check your inbox to confirm the subscription' }, 202);
-    return c.html(checkInboxPage(deps.config.SITE_NAME));
+    const locale = pageLocale(c);
+    const body = await readFormBody(c);
+    const offer = await topicsOnOffer(deps.db);
+    const offered = { sections: new Set(offer.sections.map((t) => t.slug)), authors: new Set(offer.authors.map((t) => t.slug)) };
+    const form = readSignupFields(body, offered, blankForm(deps, locale));
+    if (!form.valid) return c.html(await signupPage(deps, locale, form.fields, form.errors), 400);
+    await checkSignupAllowed(deps, { ip, email: form.valid.email, turnstileToken: body['cf-turnstile-response']?.[0] });
+    if (!body.website?.[0]) await signUp(deps, { ...form.valid, source: 'page', ip, userAgent });
+    return c.html(checkInboxPage(deps.config.SITE_NAME, locale));
   });
 
+  // Link scanners fetch every link in a message: a GET shows the button, only the POST confirms.
   app.get('/confirm', async (c) => {
-    await confirmSubscription(c.get('deps'), tokenOf(c));
-    return c.html(confirmedPage(c.get('deps').config.SITE_NAME));
+    const deps = c.get('deps');
+    const { subscriber, alreadyConfirmed } = await readConfirmToken(deps, tokenOf(c));
+    const locale = pageLocale(c, subscriber.locale);
+    if (!alreadyConfirmed) return c.html(confirmPage(deps.config.SITE_NAME, locale, tokenOf(c)));
+    return c.html(confirmedPage(deps.config.SITE_NAME, locale, (await linkTokensFor(deps, subscriber.id)).preferences, true));
   });
 
-  // A GET never unsubscribes: mail scanners follow links. It shows the button.
-  app.get('/unsubscribe', async (c) => {
-    await subscriberForToken(c.get('deps'), 'unsubscribe', tokenOf(c));
-    return c.html(unsubscribeFormPage(c.get('deps').config.SITE_NAME, tokenOf(c)));
+  app.post('/confirm', async (c) => {
+    const deps = c.get('deps');
+    const { subscriber, alreadyConfirmed } = await confirmSubscription(deps, tokenOf(c));
+    const locale = pageLocale(c, subscriber.locale);
+    return c.html(confirmedPage(deps.config.SITE_NAME, locale, (await linkTokensFor(deps, subscriber.id)).preferences, alreadyConfirmed));
   });
 
-  // RFC 8058 one-click: a POST with no cookies or auth unsubscribes at once and answers 200.
-  app.post('/unsubscribe', async (c) => {
-    await unsubscribe(c.get('deps'), tokenOf(c));
-    return c.html(unsubscribedPage(c.get('deps').config.SITE_NAME), 200);
-  });
-
-  app.get('/preferences', async (c) => {
-    const s = await subscriberForToken(c.get('deps'), 'preferences', tokenOf(c));
-    return c.html(preferencesPage(c.get('deps').config.SITE_NAME, tokenOf(c), s.frequency, false));
-  });
-
-  app.post('/preferences', async (c) => {
-    const { frequency } = parseOrThrow(frequencySchema, await readForm(c));
-    await changeFrequency(c.get('deps'), tokenOf(c), frequency);
-    return c.html(preferencesPage(c.get('deps').config.SITE_NAME, tokenOf(c), frequency, true));
-  });
+  registerSubscriberLinkRoutes(app);
 }

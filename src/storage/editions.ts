@@ -22,8 +22,8 @@ export async function insertEditionOnce(db: Db, row: EditionRow): Promise<Editio
 }
 
 /**
- * Creates a pending delivery for every confirmed subscriber of the edition's cadence who has
- * none yet. One INSERT … SELECT: no bound-parameter limit, idempotent, safe to repeat.
+ * Creates a pending delivery for every confirmed, unsuppressed subscriber of the edition's
+ * cadence who has none yet. One INSERT … SELECT: no bound-parameter limit, idempotent, safe to repeat.
  * The delivery id is derived from edition and subscriber, so it doubles as an idempotency key.
  */
 export async function createDeliveries(db: Db, edition: EditionRow, now: Date): Promise<number> {
@@ -31,7 +31,7 @@ export async function createDeliveries(db: Db, edition: EditionRow, now: Date): 
     INSERT INTO deliveries (id, edition_id, subscriber_id, status, attempts, created_at)
     SELECT ${edition.id} || '-' || s.id, ${edition.id}, s.id, 'pending', 0, ${now.getTime()}
     FROM subscribers s
-    WHERE s.status = 'confirmed' AND s.frequency = ${edition.cadence}
+    WHERE s.status = 'confirmed' AND s.frequency = ${edition.cadence} AND s.suppressed_at IS NULL
     ON CONFLICT DO NOTHING`);
   return changesOf(result);
 }

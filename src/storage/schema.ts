@@ -91,9 +91,58 @@ export const subscribers = sqliteTable(
     consentUserAgent: text('consent_user_agent'),
     consentSource: text('consent_source', { enum: ['page', 'api', 'import'] }).notNull(),
     consentPolicyVersion: text('consent_policy_version').notNull(),
+    /** The language of pages and emails for this reader. */
+    locale: text('locale', { enum: ['ar', 'en'] }).notNull().default('ar'),
+    /** Soft bounces since the last delivery that went through; enough of them suppress the address. */
+    softBounces: integer('soft_bounces').notNull().default(0),
+    /** Set while the address is on the suppression list: nothing is mailed to it. */
+    suppressedAt: ms('suppressed_at'),
+    /** Set when an admin erased the personal data; the row stays for aggregate counts. */
+    erasedAt: ms('erased_at'),
   },
   (t) => [index('subscribers_status_frequency_idx').on(t.status, t.frequency, t.id)],
 );
+
+/**
+ * What a reader chose to receive: sections and authors. None of a kind means all of that kind.
+ */
+export const subscriberTopics = sqliteTable(
+  'subscriber_topics',
+  {
+    subscriberId: text('subscriber_id').notNull().references(() => subscribers.id),
+    kind: text('kind', { enum: ['section', 'author'] }).notNull(),
+    termId: text('term_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.subscriberId, t.kind, t.termId] })],
+);
+
+/**
+ * Addresses nothing is mailed to, not even a confirmation after a new sign-up, until an admin
+ * lifts the entry. Keyed by a keyed hash of the normalised address (`addressKey`), so the list
+ * survives erasing the subscriber without keeping the address itself.
+ */
+export const suppressions = sqliteTable('suppressions', {
+  addressKey: text('address_key').primaryKey(),
+  reason: text('reason', { enum: ['hard_bounce', 'soft_bounces', 'complaint', 'manual'] }).notNull(),
+  /** Where it came from: `smtp`, `webhook:<provider>`, `dsn`, `admin`. */
+  source: text('source').notNull(),
+  detail: text('detail'),
+  createdAt: ms('created_at').notNull(),
+});
+
+/** Fixed-window counters for rate limits, shared by every instance through the database. */
+export const rateLimits = sqliteTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: ms('window_start').notNull(),
+  count: integer('count').notNull(),
+});
+
+/** Provider events already applied (webhooks are retried: each is applied once). */
+export const mailEvents = sqliteTable('mail_events', {
+  id: text('id').primaryKey(),
+  type: text('type').notNull(),
+  receivedAt: ms('received_at').notNull(),
+});
 
 export const editions = sqliteTable(
   'editions',
@@ -145,6 +194,7 @@ export type SectionRow = typeof sections.$inferSelect;
 export type AuthorRow = typeof authors.$inferSelect;
 export type TagRow = typeof tags.$inferSelect;
 export type SubscriberRow = typeof subscribers.$inferSelect;
+export type SuppressionRow = typeof suppressions.$inferSelect;
 export type EditionRow = typeof editions.$inferSelect;
 export type DeliveryRow = typeof deliveries.$inferSelect;
 
@@ -234,3 +284,80 @@ export const websubPings = sqliteTable(
 );
 
 export type WebSubPingRow = typeof websubPings.$inferSelect;
+
+/**
+ * Sites that republish our articles (src/partners/), each under its own terms: full text or
+ * summary only, which sections (none listed: all), an embargo after publication, images or
+ * not, an attribution line, the browser origins that may call the partner API, and a request
+ * budget per key and minute. Lists are JSON arrays.
+ */
+export const partners = sqliteTable('partners', {
+  id: text('id').primaryKey(),
+  /** Stable and public: it is the `utm_source` of every link the partner shows. */
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  content: text('content', { enum: ['full', 'summary'] }).notNull().default('full'),
+  /** JSON array of section ids; empty: every section. */
+  sectionIds: text('section_ids').notNull().default('[]'),
+  embargoMinutes: integer('embargo_minutes').notNull().default(0),
+  includeImages: integer('include_images', { mode: 'boolean' }).notNull().default(true),
+  /** The attribution's lead text before the site's name and link; null: the default wording. */
+  attributionText: text('attribution_text'),
+  /** JSON array of exact origins (`https://www.example.ma`) allowed to call from a browser. */
+  origins: text('origins').notNull().default('[]'),
+  rateLimitPerMinute: integer('rate_limit_per_minute').notNull().default(60),
+  createdAt: ms('created_at').notNull(),
+  updatedAt: ms('updated_at').notNull(),
+});
+
+/**
+ * A partner's API keys. Only a SHA-256 of the key is kept (looked up by it); `hint` is the
+ * key's first characters, to tell keys apart. A key works until `revokedAt`, and, once a
+ * rotation set it, until `expiresAt`. `lastUsedAt` is written at most once a minute.
+ */
+export const partnerKeys = sqliteTable(
+  'partner_keys',
+  {
+    id: text('id').primaryKey(),
+    partnerId: text('partner_id').notNull().references(() => partners.id),
+    hash: text('hash').notNull().unique(),
+    hint: text('hint').notNull(),
+    createdAt: ms('created_at').notNull(),
+    expiresAt: ms('expires_at'),
+    revokedAt: ms('revoked_at'),
+    lastUsedAt: ms('last_used_at'),
+  },
+  (t) => [index('partner_keys_partner_idx').on(t.partnerId)],
+);
+
+/** Requests, items and bytes served to each partner per UTC day. */
+export const partnerUsage = sqliteTable(
+  'partner_usage',
+  {
+    partnerId: text('partner_id').notNull(),
+    day: text('day').notNull(),
+    requests: integer('requests').notNull().default(0),
+    items: integer('items').notNull().default(0),
+    bytes: integer('bytes').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.partnerId, t.day] })],
+);
+
+/**
+ * Articles that left a section's public view: deleted, unpublished, moved to another section,
+ * or rescheduled to later. One row per article and section left, with the latest time, so a
+ * partner that pulls changes (src/partners/changes.ts) learns to remove its copy.
+ */
+export const articleTombstones = sqliteTable(
+  'article_tombstones',
+  {
+    articleId: text('article_id').notNull(),
+    sectionId: text('section_id').notNull(),
+    deletedAt: ms('deleted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.articleId, t.sectionId] }), index('article_tombstones_deleted_idx').on(t.deletedAt)],
+);
+
+export type PartnerRow = typeof partners.$inferSelect;
+export type PartnerKeyRow = typeof partnerKeys.$inferSelect;
+export type PartnerUsageRow = typeof partnerUsage.$inferSelect;

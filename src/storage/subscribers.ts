@@ -1,7 +1,14 @@
-/** Subscriber queries. */
-import { eq } from 'drizzle-orm';
-import type { Db } from './db.js';
-import { subscribers, type SubscriberRow } from './schema.js';
+/**
+ * Subscriber queries, and the sections and authors each subscriber chose (`subscriber_topics`,
+ * by term id; none of a kind means all of that kind). A subscriber and its topics are written
+ * together, in one batch.
+ */
+import { and, eq, inArray } from 'drizzle-orm';
+import { batch, chunkRows, type Db } from './db.js';
+import { authors, sections, subscribers, subscriberTopics, type SubscriberRow } from './schema.js';
+
+/** Chosen term ids of each kind; an empty list means every term of that kind. */
+export type TopicIds = { sections: string[]; authors: string[] };
 
 export async function findSubscriberByEmail(db: Db, email: string): Promise<SubscriberRow | undefined> {
   return db.select().from(subscribers).where(eq(subscribers.email, email)).get();
@@ -17,4 +24,62 @@ export async function insertSubscriber(db: Db, row: SubscriberRow): Promise<void
 
 export async function updateSubscriber(db: Db, id: string, patch: Partial<SubscriberRow>): Promise<void> {
   await db.update(subscribers).set(patch).where(eq(subscribers.id, id)).run();
+}
+
+/** The sections and authors `subscriberId` chose. */
+export async function findSubscriberTopics(db: Db, subscriberId: string): Promise<TopicIds> {
+  const rows = await db.select().from(subscriberTopics).where(eq(subscriberTopics.subscriberId, subscriberId)).all();
+  const of = (kind: 'section' | 'author') => rows.filter((r) => r.kind === kind).map((r) => r.termId).sort();
+  return { sections: of('section'), authors: of('author') };
+}
+
+/** Statements that insert `topics` for `subscriberId`, chunked under D1's parameter limit. */
+function insertTopics(db: Db, subscriberId: string, topics: TopicIds) {
+  const rows = [
+    ...topics.sections.map((termId) => ({ subscriberId, kind: 'section' as const, termId })),
+    ...topics.authors.map((termId) => ({ subscriberId, kind: 'author' as const, termId })),
+  ];
+  return chunkRows(rows, 3).map((chunk) => db.insert(subscriberTopics).values(chunk).onConflictDoNothing());
+}
+
+/**
+ * Inserts a subscriber and its topics atomically. Throws the driver's UNIQUE violation when the
+ * address is taken (see `isUniqueViolation`); nothing is written then.
+ */
+export async function insertSubscriberWithTopics(db: Db, row: SubscriberRow, topics: TopicIds): Promise<void> {
+  await batch(db, [db.insert(subscribers).values(row), ...insertTopics(db, row.id, topics)]);
+}
+
+/** Updates a subscriber and replaces all of its topics with `topics`, atomically. */
+export async function updateSubscriberWithTopics(db: Db, id: string, patch: Partial<SubscriberRow>, topics: TopicIds): Promise<void> {
+  await batch(db, [
+    db.update(subscribers).set(patch).where(eq(subscribers.id, id)),
+    db.delete(subscriberTopics).where(eq(subscriberTopics.subscriberId, id)),
+    ...insertTopics(db, id, topics),
+  ]);
+}
+
+/**
+ * Applies `patch` only while the subscriber's status is `status`; true when it did. Two
+ * requests racing to change the same subscriber cannot both succeed.
+ */
+export async function updateSubscriberIfStatus(db: Db, id: string, status: SubscriberRow['status'], patch: Partial<SubscriberRow>): Promise<boolean> {
+  const rows = await db
+    .update(subscribers)
+    .set(patch)
+    .where(and(eq(subscribers.id, id), eq(subscribers.status, status)))
+    .returning({ id: subscribers.id })
+    .all();
+  return rows.length > 0;
+}
+
+/** The ids of the sections or authors with these slugs, by slug; unknown slugs are left out. */
+export async function topicIdsBySlugs(db: Db, kind: 'section' | 'author', slugs: string[]): Promise<Map<string, string>> {
+  const table = kind === 'section' ? sections : authors;
+  const out = new Map<string, string>();
+  for (const chunk of chunkRows(slugs, 1, 90)) {
+    const rows = await db.select({ id: table.id, slug: table.slug }).from(table).where(inArray(table.slug, chunk)).all();
+    for (const r of rows) out.set(r.slug, r.id);
+  }
+  return out;
 }

@@ -29,7 +29,11 @@ function fromB64url(s: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(bin, (c) => c.charCodeAt(0));
 }
 
-async function hmacKey(secret: string, purpose: TokenPurpose): Promise<CryptoKey> {
+/**
+ * An HMAC-SHA256 key for one use (`label`: a token purpose, or another keyed hash), derived from
+ * SECRET_KEY: a key leaked for one use says nothing of the others.
+ */
+export async function hmacKey(secret: string, purpose: string): Promise<CryptoKey> {
   const cacheKey = `${purpose}\u0000${secret}`;
   let key = keyCache.get(cacheKey);
   if (!key) {

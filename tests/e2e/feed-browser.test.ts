@@ -12,6 +12,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatArabicDate } from '../../src/locale.js';
 import { commentaryArticle, postArticle } from './support/articles.js';
+import { expectReadableOnAPhone } from './support/phone.js';
 import { freePort } from './support/ports.js';
 import { startServer, type RunningServer } from './support/server.js';
 
@@ -103,12 +104,6 @@ async function openFeedAsXml(path: string): Promise<{ page: Page; errors: string
     if (banner instanceof HTMLElement && banner.matches(':popover-open')) banner.hidePopover();
   });
   return { page, errors };
-}
-
-async function expectReadableOnAPhone(page: Page, errors: string[]): Promise<void> {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, 'no sideways scrolling on a phone').toBeLessThanOrEqual(0);
-  expect(errors).toEqual([]);
 }
 
 describe('a feed opened in a browser', () => {

@@ -13,7 +13,7 @@ import { commentaryArticle, postArticle } from './support/articles.js';
 import { isEncodedWords, longestLineBytes, partTypes, readRaw } from './support/mime.js';
 import { freePort } from './support/ports.js';
 import { runNode } from './support/process.js';
-import { confirmLinkIn, subscribe } from './support/readers.js';
+import { confirmLinkIn, confirmThroughLink, subscribe } from './support/readers.js';
 import { startServer, type RunningServer } from './support/server.js';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink.js';
 import { parseStrictXml } from './support/xml.js';
@@ -148,7 +148,7 @@ async function subscribeAndConfirm(email: string): Promise<void> {
   const link = confirmLinkIn(mail.text, server.url);
   expect(link, 'confirmation link in the text part').toBeDefined();
   expect(mail.html).toContain(link);
-  const confirmed = await fetch(link!);
+  const confirmed = await confirmThroughLink(link!);
   expect(confirmed.status).toBe(200);
   expect(confirmed.headers.get('content-type')).toMatch(/^text\/html/);
   const page = await confirmed.text();

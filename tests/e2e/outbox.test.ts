@@ -10,7 +10,7 @@ import { isEncodedWords, longestLineBytes, readRaw } from './support/mime.js';
 import { waitForOutboxMail } from './support/outbox.js';
 import { waitFor } from './support/poll.js';
 import { freePort } from './support/ports.js';
-import { confirmLinkIn, subscribe } from './support/readers.js';
+import { confirmLinkIn, confirmThroughLink, subscribe } from './support/readers.js';
 import { startServer, type RunningServer } from './support/server.js';
 
 let dir: string;
@@ -84,7 +84,7 @@ describe('Node server without SMTP or secrets', () => {
     server = await startServer(settings);
 
     expect(readFileSync(secretsFile(), 'utf8')).toBe(before);
-    const confirmed = await fetch(link!);
+    const confirmed = await confirmThroughLink(link!);
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain('تم تأكيد اشتراكك');
     const res = await fetch(`${server.url}/api/admin/articles`, { headers: { authorization: `Bearer ${readSecrets().ADMIN_TOKEN}` } });

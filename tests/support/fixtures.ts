@@ -30,6 +30,10 @@ export async function addSubscriber(deps: Deps, overrides: Partial<SubscriberRow
     consentUserAgent: 'test',
     consentSource: 'page',
     consentPolicyVersion: '2026-11',
+    locale: 'ar',
+    softBounces: 0,
+    suppressedAt: null,
+    erasedAt: null,
     ...overrides,
   };
   await insertSubscriber(deps.db, row);

@@ -1,95 +1,215 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findSubscriberByEmail } from '../../src/storage/subscribers.js';
+import { findSubscriberByEmail, findSubscriberTopics } from '../../src/storage/subscribers.js';
+import { signToken } from '../../src/subscribers/tokens.js';
 import { createTestApp, createTestDeps, type TestDeps } from '../support/deps.js';
+import { addArticle } from '../support/fixtures.js';
+import {
+  byId, checkedValues, formAction, formPost, holdBackgroundWork, hrefs, invalidControls, linkIn, offeredValues, parsePage, selectedOption, unlabelledControls,
+} from './subscription-support.js';
 
 let deps: TestDeps;
 let app: ReturnType<typeof createTestApp>;
-beforeEach(() => {
-  deps = createTestDeps();
+let opinionId: string;
+beforeEach(async () => {
+  deps = createTestDeps({ config: { DIGEST_TIMEZONE: 'Asia/Amman', DIGEST_HOUR: '6' } });
   app = createTestApp(deps);
+  const opinion = await addArticle(deps, { section: { name: 'رأي', slug: 'opinion' }, author: { name: 'سعيد الإدريسي', slug: 'said-idrissi' } });
+  opinionId = opinion.sectionId;
+  await addArticle(deps, { title: 'مقال آخر', section: { name: 'اقتصاد', slug: 'economy' }, author: { name: 'ليلى بناني', slug: 'layla-bennani' } });
+  await addArticle(deps, { title: 'مسودة', status: 'draft', section: { name: 'مسودات', slug: 'drafts' }, author: { name: 'كاتب مجهول', slug: 'nobody' } });
 });
 afterEach(() => deps.close());
 
-const form = (fields: Record<string, string>) => ({
-  method: 'POST',
-  headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'Test/1.0', 'x-forwarded-for': '203.0.113.7' },
-  body: new URLSearchParams(fields).toString(),
-});
-const linkIn = (text: string, path: string) => new URL(text.match(new RegExp(`https://nashra\\.test${path}\\?token=[\\w.-]+`))?.[0] as string);
+/** What @hono/node-server hands the app: the socket's peer is the client's address. */
+const fromPeer = (ip: string) => ({ incoming: { socket: { remoteAddress: ip } } });
+const post = (path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}) =>
+  app.request(path, formPost(fields, { 'user-agent': 'Test/1.0', ...headers }), fromPeer('203.0.113.7'));
+const settle = () => Promise.all(deps.deferred);
+const pageOf = async (res: Response) => parsePage(await res.text());
 
-describe('subscription cycle on Node', () => {
-  it('signs up (pending, consent recorded), mails only a confirmation, confirms through its link', async () => {
-    const page = await app.request('/subscribe', form({ email: 'Layla@Example.com', name: 'ليلى', frequency: 'weekly' }));
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('تحقّق من بريدك');
-    const s = await findSubscriberByEmail(deps.db, 'Layla@example.com');
-    expect(s).toMatchObject({ status: 'pending', frequency: 'weekly', name: 'ليلى', consentSource: 'page', consentIp: '203.0.113.7', consentUserAgent: 'Test/1.0', consentPolicyVersion: '2026-11' });
+describe('the sign-up page', () => {
+  it('is an accessible Arabic form offering the sections and authors that have published articles', async () => {
+    const res = await app.request('/subscribe');
+    expect(res.status).toBe(200);
+    const html = await res.clone().text();
+    const page = await pageOf(res);
+    expect(html).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(page.text).toContain('اشترك في نشرة نشرة');
+    expect(offeredValues(page, 'sections').sort()).toEqual(['economy', 'opinion']);
+    expect(offeredValues(page, 'authors').sort()).toEqual(['layla-bennani', 'said-idrissi']);
+    expect(checkedValues(page, 'sections')).toEqual([]);
+    expect(checkedValues(page, 'frequency')).toEqual(['daily']);
+    expect(selectedOption(page, 'timezone')).toBe('Asia/Amman');
+    expect(selectedOption(page, 'preferredHour')).toBe('6');
+    expect(unlabelledControls(page)).toEqual([]);
+    expect(html).toContain('Intl.DateTimeFormat().resolvedOptions().timeZone');
+    expect(byId(page, 'website')).toBeDefined(); // the honeypot
+    expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+stylesheet|<img/); // nothing from elsewhere
+    expect(html).not.toContain('cf-turnstile');
+  });
+
+  it('carries the Turnstile widget and its script only when a site key is set', async () => {
+    const withKey = createTestDeps({ config: { TURNSTILE_SITE_KEY: '1x00000000000000000000AA' } });
+    try {
+      const html = await (await createTestApp(withKey).request('/subscribe')).text();
+      expect(html).toContain('<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async defer></script>');
+      expect(html).toContain('class="cf-turnstile" data-sitekey="1x00000000000000000000AA"');
+    } finally {
+      await withKey.close();
+    }
+  });
+
+  it('is in English with ?lang=en or an English Accept-Language, and keeps the locale in its form', async () => {
+    for (const res of [await app.request('/subscribe?lang=en'), await app.request('/subscribe', { headers: { 'accept-language': 'en-GB,en;q=0.9,ar;q=0.5' } })]) {
+      const html = await res.text();
+      expect(html).toMatch(/<html lang="en" dir="ltr">/);
+      expect(html).toContain('Subscribe to نشرة');
+      expect(formAction(parsePage(html), '/subscribe')).toBe('/subscribe?lang=en');
+    }
+    const arabic = await (await app.request('/subscribe', { headers: { 'accept-language': 'fr-FR,fr;q=0.9' } })).text();
+    expect(arabic).toMatch(/<html lang="ar" dir="rtl">/);
+  });
+});
+
+describe('signing up', () => {
+  it('records a pending subscriber with consent and choices, and mails only a confirmation, after the response', async () => {
+    const background = holdBackgroundWork(deps);
+    const res = await post('/subscribe?lang=ar', {
+      email: 'Layla@Example.com', name: 'ليلى', frequency: 'weekly', sections: 'opinion', authors: ['said-idrissi', 'layla-bennani'],
+      timezone: 'Africa/Tunis', preferredHour: '18',
+    });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('تحقّق من بريدك');
+    expect(deps.mailer.sent).toEqual([]); // the request itself sends nothing
+    const s = (await findSubscriberByEmail(deps.db, 'Layla@example.com'))!;
+    expect(s).toMatchObject({
+      status: 'pending', frequency: 'weekly', name: 'ليلى', timezone: 'Africa/Tunis', preferredHour: 18, locale: 'ar',
+      consentSource: 'page', consentIp: '203.0.113.7', consentUserAgent: 'Test/1.0', consentPolicyVersion: '2026-11',
+    });
+    const topics = await findSubscriberTopics(deps.db, s.id);
+    expect(topics.sections).toEqual([opinionId]);
+    expect(topics.authors).toHaveLength(2);
+
+    expect(background.held()).toBe(1);
+    await background.run();
     expect(deps.mailer.sent).toHaveLength(1);
     const mail = deps.mailer.sent[0]!;
+    expect(mail.to).toBe('Layla@example.com');
     expect(mail.subject).toBe('أكّد اشتراكك في نشرة');
     expect(mail.html).toMatch(/<html lang="ar" dir="rtl"/);
     expect(mail.text).not.toContain('Layla@'); // no address in links
-    const confirm = linkIn(mail.text, '/confirm');
-    const res = await app.request(confirm.pathname + confirm.search);
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('تم تأكيد اشتراكك');
-    expect((await findSubscriberByEmail(deps.db, 'Layla@example.com'))?.status).toBe('confirmed');
+    expect(linkIn(mail.text, '/confirm')).toMatch(/^\/confirm\?token=[\w.-]+&lang=ar$/);
   });
 
-  it('answers the same for new, pending and confirmed addresses, and does not re-mail within 10 minutes', async () => {
-    const json = (email: string) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, frequency: 'daily' }) });
-    const first = await app.request('/subscribe', json('a@example.com'));
-    const again = await app.request('/subscribe', json('a@example.com'));
-    expect(first.status).toBe(202);
-    expect(again.status).toBe(202);
-    expect(await again.json()).toEqual(await first.json());
-    expect(deps.mailer.sent).toHaveLength(1);
-    deps.clock.advance(11 * 60_000);
-    await app.request('/subscribe', json('a@example.com'));
-    expect(deps.mailer.sent).toHaveLength(2);
+  it('brings a form with errors back with a 400, the values kept and a message tied to each field', async () => {
+    const res = await post('/subscribe', { email: 'nope', name: 'سارة', frequency: 'weekly', sections: ['opinion', 'drafts'], timezone: 'Mars/Olympus', preferredHour: '24' });
+    expect(res.status).toBe(400);
+    const html = await res.clone().text();
+    const page = await pageOf(res);
+    expect(html).toMatch(/<html lang="ar" dir="rtl">/);
+    expect(page.text).toContain('تعذّر إتمام الطلب');
+    expect(byId(page, 'email')?.attribs.value).toBe('nope');
+    expect(byId(page, 'name')?.attribs.value).toBe('سارة');
+    expect(checkedValues(page, 'frequency')).toEqual(['weekly']);
+    expect(checkedValues(page, 'sections')).toEqual(['opinion']); // "drafts" is not on offer
+    expect(selectedOption(page, 'timezone')).toBe('Mars/Olympus');
+    expect(invalidControls(page)).toEqual([
+      { name: 'email', described: ['هذا العنوان غير صحيح. اكتبه بصيغة مثل name@example.com.'] },
+      { name: 'sections', described: ['اختر ما يهمّك، أو لا تختر شيئًا لتصلك كلها.', 'أحد الأقسام المختارة لم يعد متاحًا. راجع اختيارك.'] },
+      { name: 'timezone', described: ['اختر منطقتك الزمنية من القائمة.'] },
+      { name: 'preferredHour', described: ['بتوقيت منطقتك الزمنية.', 'اختر ساعة بين 00:00 و23:00.'] },
+    ]);
+    expect(html).not.toContain('resolvedOptions'); // the reader's choice stays as sent
+    expect(await findSubscriberByEmail(deps.db, 'nope')).toBeUndefined();
+    const empty = await pageOf(await post('/subscribe?lang=en', { email: '' }));
+    expect(invalidControls(empty)).toEqual([{ name: 'email', described: ['Enter your email address.'] }]);
   });
 
   it('ignores a filled-in honeypot but answers as usual', async () => {
-    const res = await app.request('/subscribe', form({ email: 'bot@example.com', frequency: 'daily', website: 'http://spam.test' }));
+    const res = await post('/subscribe', { email: 'bot@example.com', frequency: 'daily', website: 'http://spam.test' });
     expect(res.status).toBe(200);
+    await settle();
     expect(deps.mailer.sent).toHaveLength(0);
     expect(await findSubscriberByEmail(deps.db, 'bot@example.com')).toBeUndefined();
   });
 
-  it('rejects a bad address with 400 JSON for the API and an Arabic page for people', async () => {
-    const api = await app.request('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'x@y.z\r\nBcc: v@w.x' }) });
-    expect(api.status).toBe(400);
-    expect(await api.json()).toMatchObject({ error: { code: 'invalid_request' } });
-    const page = await app.request('/subscribe', form({ email: 'nope' }));
-    expect(page.status).toBe(400);
-    const html = await page.text();
-    expect(html).toContain('dir="rtl"');
-    expect(html).toContain('تعذّر إتمام الطلب');
-  });
-
-  it('shows a friendly page, not a stack trace, for a tampered link', async () => {
-    const res = await app.request('/confirm?token=eyJwIjoiY29uZmlybSJ9.AAAA');
-    expect(res.status).toBe(400);
-    const html = await res.text();
-    expect(html).toContain('الرابط غير صالح');
-    expect(html).not.toMatch(/at \w+ \(|Error:/);
-  });
-
-  it('unsubscribes with one POST but never with a GET', async () => {
-    await app.request('/subscribe', form({ email: 'b@example.com', frequency: 'daily' }));
-    await app.request(linkIn(deps.mailer.sent[0]!.text, '/confirm').pathname + linkIn(deps.mailer.sent[0]!.text, '/confirm').search);
-    const s = (await findSubscriberByEmail(deps.db, 'b@example.com'))!;
-    const { signToken } = await import('../../src/subscribers/tokens.js');
-    const token = await signToken(deps.config.SECRET_KEY, 'unsubscribe', s.id, deps.clock.now());
-    const get = await app.request(`/unsubscribe?token=${token}`);
-    expect(get.status).toBe(200);
-    expect((await findSubscriberByEmail(deps.db, 'b@example.com'))?.status).toBe('confirmed');
-    const post = await app.request(`/unsubscribe?token=${token}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'List-Unsubscribe=One-Click',
-    });
-    expect(post.status).toBe(200);
-    expect((await findSubscriberByEmail(deps.db, 'b@example.com'))?.status).toBe('unsubscribed');
+  it('still takes JSON on the same path: 202, the same answer, a 400 JSON error for a bad address', async () => {
+    const json = (body: unknown) => app.request('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ok = await json({ email: 'a@example.com', frequency: 'weekly', sections: ['economy'], preferredHour: 9, locale: 'en' });
+    expect(ok.status).toBe(202);
+    expect(await ok.json()).toEqual({ status: 'pending', message: 'Check your inbox to confirm the subscription' });
+    expect(await findSubscriberByEmail(deps.db, 'a@example.com')).toMatchObject({ consentSource: 'api', preferredHour: 9, locale: 'en', frequency: 'weekly' });
+    const bad = await json({ email: 'x@y.z\r\nBcc: v@w.x' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } });
+    const unknown = await json({ email: 'b@example.com', sections: ['no-such-section'] });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'invalid_request' } });
   });
 });
+
+describe('confirming', () => {
+  it('shows a button on GET, confirms only on POST, and afterwards says "already confirmed" with a way to preferences', async () => {
+    await post('/subscribe', { email: 'c@example.com', frequency: 'daily' });
+    await settle();
+    const link = linkIn(deps.mailer.sent[0]!.text, '/confirm');
+    const get = await app.request(link);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('cache-control')).toBe('no-store');
+    const button = await pageOf(get);
+    expect(button.text).toContain('أكّد اشتراكي');
+    expect((await findSubscriberByEmail(deps.db, 'c@example.com'))?.status).toBe('pending');
+    await app.request(link); // a scanner fetching again changes nothing
+    expect((await findSubscriberByEmail(deps.db, 'c@example.com'))?.status).toBe('pending');
+
+    const confirmed = await app.request(formAction(button, '/confirm'), { method: 'POST' });
+    expect(confirmed.status).toBe(200);
+    const done = await pageOf(confirmed);
+    expect(done.text).toContain('تم تأكيد اشتراكك');
+    const s = (await findSubscriberByEmail(deps.db, 'c@example.com'))!;
+    expect(s.status).toBe('confirmed');
+    const preferences = hrefs(done).find((h) => h.startsWith('/preferences?token='));
+    expect(preferences).toMatch(/&lang=ar$/);
+    expect((await app.request(preferences!)).status).toBe(200);
+
+    deps.clock.advance(3600_000);
+    for (const again of [await app.request(link), await app.request(formAction(button, '/confirm'), { method: 'POST' })]) {
+      expect(again.status).toBe(200);
+      const page = parsePage(await again.text());
+      expect(page.text).toContain('اشتراكك مؤكَّد');
+      expect(hrefs(page).filter((h) => h.startsWith('/preferences?token='))).toHaveLength(1);
+    }
+    expect((await findSubscriberByEmail(deps.db, 'c@example.com'))?.confirmedAt).toEqual(s.confirmedAt);
+  });
+
+  it('refuses an expired, tampered or cross-purpose link with a friendly page offering to sign up again', async () => {
+    await post('/subscribe', { email: 'd@example.com', frequency: 'daily' });
+    await settle();
+    const link = linkIn(deps.mailer.sent[0]!.text, '/confirm');
+    const s = (await findSubscriberByEmail(deps.db, 'd@example.com'))!;
+    const unsubscribeToken = await signToken(deps.config.SECRET_KEY, 'unsubscribe', s.id, deps.clock.now());
+    const tampered = link.replace(/token=([\w-]+)\.([\w-]+)/, (_, p, sig) => `token=${p}.${sig.slice(0, -2)}${sig.endsWith('AA') ? 'BB' : 'AA'}`);
+    deps.clock.advance(47 * 3600_000);
+    for (const [path, method] of [[tampered, 'GET'], [`/confirm?token=${unsubscribeToken}`, 'GET'], [`/confirm?token=${unsubscribeToken}`, 'POST']] as const) {
+      const res = await app.request(path, { method });
+      expect(res.status, path).toBe(400);
+      const html = await res.text();
+      expect(html).toContain('الرابط غير صالح');
+      expect(html).toContain('href="/subscribe?lang=ar"');
+      expect(html).not.toMatch(/at \w+ \(|Error:/);
+    }
+    expect((await app.request(link)).status).toBe(200); // 47 hours: still valid
+    deps.clock.advance(2 * 3600_000);
+    const expired = await app.request(link, { method: 'POST' });
+    expect(expired.status).toBe(400);
+    expect(await expired.text()).toContain('الرابط غير صالح');
+    const english = await app.request(`${link.replace('lang=ar', 'lang=en')}`);
+    expect(english.status).toBe(400);
+    const html = await english.text();
+    expect(html).toMatch(/<html lang="en" dir="ltr">/);
+    expect(html).toContain('This link is not valid');
+    expect(html).toContain('href="/subscribe?lang=en"');
+    expect((await findSubscriberByEmail(deps.db, 'd@example.com'))?.status).toBe('pending');
+  });
+});
+

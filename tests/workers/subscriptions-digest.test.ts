@@ -30,10 +30,13 @@ async function subscriberId(email: string): Promise<string> {
   return row.id;
 }
 
-/** Follows the confirmation link the reader would get. Signed at the real time: the worker checks expiry against its clock. */
+/**
+ * Presses the button on the confirmation page the reader's link opens (a GET never confirms).
+ * Signed at the real time: the worker checks expiry against its clock.
+ */
 async function confirm(email: string): Promise<Response> {
   const token = await signToken(env.SECRET_KEY, 'confirm', await subscriberId(email), new Date());
-  return call(`/confirm?token=${encodeURIComponent(token)}`);
+  return call(`/confirm?token=${encodeURIComponent(token)}`, { method: 'POST' });
 }
 
 async function subscribeConfirmed(email: string, frequency: 'daily' | 'weekly' = 'daily'): Promise<string> {
@@ -56,12 +59,13 @@ describe('sign-up', () => {
     expect(row?.confirmation_sent_at).toEqual(expect.any(Number));
   });
 
-  it('confirms through the signed link and refuses a tampered one', async () => {
+  it('confirms through the signed link\'s button, never by opening it, and refuses a tampered one', async () => {
     await subscribe('reader@example.com');
     const token = await signToken(env.SECRET_KEY, 'confirm', await subscriberId('reader@example.com'), new Date());
-    expect((await call(`/confirm?token=${token.slice(0, -2)}xx`)).status).toBe(400);
-    expect((await rows<{ status: string }>('SELECT status FROM subscribers'))[0]?.status).toBe('pending');
+    expect((await call(`/confirm?token=${token.slice(0, -2)}xx`, { method: 'POST' })).status).toBe(400);
     expect((await call(`/confirm?token=${token}`)).status).toBe(200);
+    expect((await rows<{ status: string }>('SELECT status FROM subscribers'))[0]?.status).toBe('pending');
+    expect((await call(`/confirm?token=${token}`, { method: 'POST' })).status).toBe(200);
     expect((await rows<{ status: string }>('SELECT status FROM subscribers'))[0]?.status).toBe('confirmed');
   });
 });
