@@ -33,6 +33,8 @@ export const configSchema = z.object({
   MAIL_FROM: z.string().min(3).default('نشرة <newsletter@localhost>'),
   MAIL_REPLY_TO: z.string().optional(),
   MAIL_LOG_ONLY: bool.default(false),
+  // A mailbox the publisher reads: List-Unsubscribe then offers it beside the https URL.
+  UNSUBSCRIBE_MAILTO: z.string().email('must be an email address').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   FEED_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
   FEED_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(300),

@@ -10,6 +10,7 @@ import { runDigestTick } from './digests/schedule.js';
 import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
 import { pruneOldRateLimits } from './subscribers/abuse.js';
+import { pruneAppliedMailEvents } from './subscribers/mail-events.js';
 
 const TICK_MS = 60_000;
 
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
       job('digest tick', () => runDigestTick(deps, now)),
       job('websub delivery', () => deliverDuePings(deps, now)),
       job('rate limit pruning', () => pruneOldRateLimits(deps, now)),
+      job('mail event pruning', () => pruneAppliedMailEvents(deps, now)),
     ])
       .then(() => undefined)
       .finally(() => {

@@ -9,6 +9,7 @@ import { sendDeliveries } from './digests/send.js';
 import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
 import { pruneOldRateLimits } from './subscribers/abuse.js';
+import { pruneAppliedMailEvents } from './subscribers/mail-events.js';
 
 let seeded: Promise<unknown> | undefined;
 
@@ -28,7 +29,7 @@ export default {
 
   // wrangler.toml: every minute for WebSub pings (scheduled articles go out on time), every
   // 15 minutes for digests as well, which read every confirmed subscriber once due, and for
-  // pruning rate-limit counters.
+  // pruning rate-limit counters and applied mail event ids.
   async scheduled(controller, env, ctx) {
     const deps = createWorkerDeps(env, (p) => ctx.waitUntil(p));
     const at = new Date(controller.scheduledTime);
@@ -36,6 +37,7 @@ export default {
     if (controller.cron !== PINGS_CRON) {
       jobs.push(['digest tick', () => runDigestTick(deps, at)]);
       jobs.push(['rate limit pruning', () => pruneOldRateLimits(deps, at)]);
+      jobs.push(['mail event pruning', () => pruneAppliedMailEvents(deps, at)]);
     }
     // Each job runs whatever happens to the others.
     const results = await Promise.allSettled(jobs.map(([, job]) => job()));

@@ -121,6 +121,17 @@ async function recordSmtpBounce(deps: Deps, s: SubscriberRow, err: unknown): Pro
   }
 }
 
+/**
+ * RFC 2369 / 8058: the https URL (one-click) first, then, when the publisher reads a mailbox for
+ * it, a mailto whose subject carries the same signed token, so the request can be honoured by
+ * opening that URL. The token is URL-safe base64; the address was validated at start-up.
+ */
+function listUnsubscribe(mailto: string | undefined, unsubscribeUrl: string): string {
+  if (!mailto) return `<${unsubscribeUrl}>`;
+  const token = new URL(unsubscribeUrl).searchParams.get('token') ?? '';
+  return `<${unsubscribeUrl}>, <mailto:${mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`;
+}
+
 async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow, digest: RenderedDigest): Promise<MailMessage> {
   const { config, clock } = deps;
   const now = clock.now();
@@ -135,7 +146,7 @@ async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow
     ...body,
     messageId: messageIdFor(config, d.id),
     headers: {
-      'List-Unsubscribe': `<${unsubscribeUrl}>`,
+      'List-Unsubscribe': listUnsubscribe(config.UNSUBSCRIBE_MAILTO, unsubscribeUrl),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'List-Id': `${config.SITE_NAME.replace(/[\r\n<>"]/g, '')} <digest.${host}>`,
       'Auto-Submitted': 'auto-generated',

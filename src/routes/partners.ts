@@ -13,6 +13,7 @@ import { isNotModified, strongEtag } from '../http/caching.js';
 import { authenticatePartner, checkRateLimit, recordPartnerRequest } from '../partners/access.js';
 import { getPartnerArticle, listChanges } from '../partners/changes.js';
 import { partnerDocsPage } from '../partners/docs-page.js';
+import { KEY_PATTERN } from '../partners/keys.js';
 import { partnerFeed } from '../partners/feed.js';
 import { openApiDocument } from '../partners/openapi.js';
 import { articlesQuerySchema } from '../partners/schemas.js';
@@ -99,8 +100,15 @@ function executionCtxOf(c: Context<AppEnv>) {
  */
 async function withKeyFromPath(app: App, c: Context<AppEnv>, path: string): Promise<Response> {
   const url = new URL(c.req.url);
+  const key = c.req.param('key') ?? '';
+  // Anything not shaped like a key (a pasted zero-width space, a line break) is refused here:
+  // it could not go into a header, and an error further on would log this path, key and all.
+  if (!KEY_PATTERN.test(key)) {
+    c.header('Referrer-Policy', 'no-referrer');
+    throw new AppError('unauthorized', 'This feed address holds no valid partner key');
+  }
   const headers = new Headers(c.req.raw.headers);
-  headers.set('authorization', `Bearer ${c.req.param('key') ?? ''}`);
+  headers.set('authorization', `Bearer ${key}`);
   const inner = new Request(new URL(`${path}${url.search}`, url.origin), { method: c.req.method, headers });
   const res = await app.fetch(inner, c.env, executionCtxOf(c));
   const out = new Response(res.body, res);

@@ -3,6 +3,7 @@
  * are generated from it (`npx drizzle-kit generate`) and applied by both runtimes.
  * Times are stored as integer milliseconds since the epoch (UTC).
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -100,7 +101,11 @@ export const subscribers = sqliteTable(
     /** Set when an admin erased the personal data; the row stays for aggregate counts. */
     erasedAt: ms('erased_at'),
   },
-  (t) => [index('subscribers_status_frequency_idx').on(t.status, t.frequency, t.id)],
+  (t) => [
+    index('subscribers_status_frequency_idx').on(t.status, t.frequency, t.id),
+    // Sign-up finds an address whatever the case of its letters.
+    index('subscribers_email_lower_idx').on(sql`lower(${t.email})`),
+  ],
 );
 
 /**

@@ -3,15 +3,27 @@
  * by term id; none of a kind means all of that kind). A subscriber and its topics are written
  * together, in one batch.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { batch, chunkRows, type Db } from './db.js';
 import { authors, sections, subscribers, subscriberTopics, type SubscriberRow } from './schema.js';
 
 /** Chosen term ids of each kind; an empty list means every term of that kind. */
 export type TopicIds = { sections: string[]; authors: string[] };
 
+/**
+ * The subscriber with this address, whatever the case of its letters: mailboxes do not tell
+ * `Ali@` from `ali@`, so neither does sign-up (an index on `lower(email)` serves it). Should
+ * rows from before differ only in case, a confirmed one is preferred.
+ */
 export async function findSubscriberByEmail(db: Db, email: string): Promise<SubscriberRow | undefined> {
-  return db.select().from(subscribers).where(eq(subscribers.email, email)).get();
+  const rows = await db
+    .select()
+    .from(subscribers)
+    .where(sql`lower(${subscribers.email}) = lower(${email})`)
+    .orderBy(sql`${subscribers.status} = 'confirmed' desc`, subscribers.createdAt)
+    .limit(5)
+    .all();
+  return rows.find((r) => r.email === email && r.status === 'confirmed') ?? rows[0];
 }
 
 export async function findSubscriberById(db: Db, id: string): Promise<SubscriberRow | undefined> {

@@ -36,7 +36,8 @@ export async function addSuppression(db: Db, row: SuppressionRow, emails: string
 export async function removeSuppression(db: Db, addressKey: string, email: string, now: Date): Promise<void> {
   await batch(db, [
     db.delete(suppressions).where(eq(suppressions.addressKey, addressKey)),
-    db.update(subscribers).set({ suppressedAt: null, updatedAt: now }).where(sameAddress(email)),
+    // The soft-bounce count starts afresh, or one more soft bounce would suppress it again at once.
+    db.update(subscribers).set({ suppressedAt: null, softBounces: 0, updatedAt: now }).where(sameAddress(email)),
   ]);
 }
 

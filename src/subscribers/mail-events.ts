@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { claimMailEvent, releaseMailEvent } from '../storage/mail-events.js';
+import type { Deps } from '../deps.js';
+import { claimMailEvent, pruneMailEvents, releaseMailEvent } from '../storage/mail-events.js';
 import { bounceKindOfStatus, parseEnhancedStatus } from './bounces.js';
 import { normalizeEmail } from './address.js';
 import type { DsnRecipient } from './dsn.js';
@@ -135,4 +136,12 @@ async function applyOne(deps: SuppressionDeps, source: string, event: MailEvent,
   if (event.type === 'complaint') return void (await suppressAddress(deps, email, { reason: 'complaint', source, detail }));
   if (event.bounceType === 'soft') return void (await recordSoftBounce(deps, email, { source, detail }));
   await suppressAddress(deps, email, { reason: 'hard_bounce', source, detail });
+}
+
+/** Providers retry an event for a few days at most: applied ids older than this are forgotten. */
+const REMEMBER_EVENTS_MS = 30 * 86_400_000;
+
+/** Forgets applied event ids old enough that no provider will send them again. */
+export async function pruneAppliedMailEvents(deps: Pick<Deps, 'db'>, now: Date): Promise<void> {
+  await pruneMailEvents(deps.db, new Date(now.getTime() - REMEMBER_EVENTS_MS));
 }

@@ -39,6 +39,18 @@ describe('digest editions', () => {
     expect(m.html).toContain('utm_source=nashra');
   });
 
+  it('offers a mailto beside the one-click URL when the publisher reads an unsubscribe mailbox', async () => {
+    deps.config = { ...deps.config, UNSUBSCRIBE_MAILTO: 'unsubscribe@nashra.test' };
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    await addSubscriber(deps);
+    await tick('2026-11-29T08:00:00Z');
+    const header = (deps.mailer.sent[0] as MailMessage).headers?.['List-Unsubscribe'] ?? '';
+    const [, url, subject] = /^<(https:\/\/nashra\.test\/unsubscribe\?token=[\w.-]+)>, <mailto:unsubscribe@nashra\.test\?subject=([^>]+)>$/.exec(header) ?? [];
+    expect(url, header).toBeDefined();
+    expect(decodeURIComponent(subject as string)).toBe(`unsubscribe ${new URL(url as string).searchParams.get('token')}`);
+    expect(header).not.toMatch(/[\r\n]/);
+  });
+
   it('sends the day\'s edition, once, to a reader confirmed after it went out', async () => {
     await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
     await addSubscriber(deps, { email: 'early@example.com' });

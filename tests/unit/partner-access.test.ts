@@ -106,6 +106,20 @@ describe('partner keys over HTTP', () => {
     expect(lines.join('\n')).not.toContain(key.value.slice(4, 36));
   });
 
+  it('refuse a path key that is not shaped like a key with 401, never a 500 that would log it', async () => {
+    const { key } = await createPartner({ slug: 'alpha' });
+    const lines: string[] = [];
+    const capture = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push(JSON.stringify({ level, msg, ...fields }));
+    deps.log = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') } satisfies Log;
+    for (const bad of [`${key.value}%E2%80%8B`, 'abc%0Adef', '%E2%80%A8', `${key.value}%0D%0AX-Evil:%201`]) {
+      const res = await app.request(`/partners/${bad}/feed.rss`);
+      expect(res.status, bad).toBe(401);
+      expect(res.headers.get('referrer-policy'), bad).toBe('no-referrer');
+    }
+    await settle();
+    expect(lines.join('\n')).not.toContain(key.value.slice(4, 36));
+  });
+
   it('record a key’s last use at most once a minute', async () => {
     const { partner, key } = await createPartner({ slug: 'alpha' });
     const lastUsed = async () => ((await (await app.request(`/api/admin/partners/${partner.id}`, { headers: adminHeaders })).json()) as { keys: { lastUsedAt: string | null }[] }).keys[0]?.lastUsedAt;

@@ -1,7 +1,7 @@
 /** The rules of double opt-in, with a fixed clock: what is mailed, when, and to whom. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../../src/errors.js';
-import { suppressions } from '../../src/storage/schema.js';
+import { subscribers, suppressions } from '../../src/storage/schema.js';
 import { findSubscriberByEmail, findSubscriberTopics, updateSubscriber } from '../../src/storage/subscribers.js';
 import { findOrCreateSection } from '../../src/storage/taxonomy.js';
 import { addressKey } from '../../src/subscribers/address-key.js';
@@ -93,6 +93,15 @@ describe('addresses that get nothing', () => {
     deps.clock.advance(MINUTE);
     expect(await signUpAndCount('done@example.com', { frequency: 'daily' })).toBe(0);
     expect(await findSubscriberByEmail(deps.db, 'done@example.com')).toEqual(s);
+  });
+
+  it('a confirmed address written in other letter case: the same reader, no second subscriber', async () => {
+    const s = await addSubscriber(deps, { email: 'ali@example.com' });
+    deps.clock.advance(60 * MINUTE);
+    expect(await signUpAndCount('Ali@Example.COM')).toBe(0);
+    expect(await signUpAndCount('ALI@example.com')).toBe(0);
+    expect(await findSubscriberByEmail(deps.db, 'ALI@EXAMPLE.COM')).toEqual(s);
+    expect((await deps.db.select().from(subscribers).all()).map((r) => r.email)).toEqual(['ali@example.com']);
   });
 
   it('an address on the suppression list, or a subscriber marked suppressed: no email, no record', async () => {

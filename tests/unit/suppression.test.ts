@@ -96,6 +96,16 @@ describe('liftSuppression', () => {
     expect(await liftSuppression(deps, 'back@example.com')).toBe(false);
   });
 
+  it('starts the soft-bounce count afresh: one more soft bounce does not suppress again', async () => {
+    const s = await addSubscriber(deps, { email: 'full@example.com' });
+    for (let i = 0; i < SOFT_BOUNCE_LIMIT; i++) await recordSoftBounce(deps, 'full@example.com', { source: 'dsn' });
+    expect(await isSuppressed(deps, 'full@example.com')).toBe(true);
+    expect(await liftSuppression(deps, 'full@example.com')).toBe(true);
+    expect((await subscriber(s.id)).softBounces).toBe(0);
+    expect(await recordSoftBounce(deps, 'full@example.com', { source: 'dsn' })).toEqual({ softBounces: 1, suppressed: false });
+    expect(await isSuppressed(deps, 'full@example.com')).toBe(false);
+  });
+
   it('clears the mark of a subscriber whose address differs only in case', async () => {
     const s = await addSubscriber(deps, { email: 'Back@example.com', suppressedAt: deps.clock.now() });
     await suppressAddress(deps, 'back@example.com', { reason: 'manual', source: 'admin' });
