@@ -71,13 +71,14 @@ export async function measureDigest(deps: Deps, m: number): Promise<DigestResult
   const now = deps.clock.now();
   const list = await latestPublished(deps.db, deps.config.DIGEST_MAX_ITEMS);
   const edition: EditionRow = {
-    id: deps.ids.next(), cadence: 'daily', periodKey: now.toISOString().slice(0, 10), status: 'sending',
+    id: deps.ids.next(), cadence: 'daily', periodKey: now.toISOString().slice(0, 10), segmentKey: 'all', status: 'sending', sendAfter: now,
     windowStart: new Date(now.getTime() - 86_400_000), windowEnd: now,
     articleIds: JSON.stringify(list.map((a) => a.id)), createdAt: now, completedAt: null,
   };
+  const extras = { archiveUrl: `${deps.config.PUBLIC_URL}/newsletter/archive/${edition.id}`, followingLabel: '' };
   const contentTimes: number[] = [];
-  for (let i = 0; i < EDITION_REPEATS; i++) contentTimes.push(timed(() => digestContent(deps.config, edition, list))[1]);
-  const content = digestContent(deps.config, edition, list);
+  for (let i = 0; i < EDITION_REPEATS; i++) contentTimes.push(timed(() => digestContent(deps.config, edition, list, extras))[1]);
+  const content = digestContent(deps.config, edition, list, extras);
   const [digest, editionFirst] = timed(() => renderDigestContent(content));
   const editionTimes: number[] = [];
   for (let i = 0; i < EDITION_REPEATS; i++) editionTimes.push(timed(() => renderDigestContent(content))[1]);

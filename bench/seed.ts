@@ -60,6 +60,7 @@ function articleRow(deps: SeedDeps, r: Random, i: number, terms: Awaited<ReturnT
     canonicalUrl: `${config.SITE_URL}/articles/${encodeURIComponent(slug)}`,
     status: 'published',
     publishedAt,
+    listedAt: publishedAt,
     createdAt: publishedAt,
     updatedAt: new Date(Math.min(updatedAt.getTime(), now)),
   };

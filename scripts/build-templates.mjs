@@ -31,6 +31,9 @@ for (const file of names) {
     // Indentation is collapsible white space in HTML (no <pre> in our templates): dropping it
     // keeps digests well under Gmail's 102 KB clipping limit.
     output = result.html.replace(/\n[ \t]+/g, '\n').replace(/\n{2,}/g, '\n');
+    // Outlook on Windows lays out with Word, which follows a table's dir attribute, not CSS
+    // direction: every table of a right-to-left template says dir="rtl" (Gmail drops <html>'s).
+    if (/<mjml[^>]*\sdir="rtl"/.test(source)) output = output.replace(/<table(?![^>]*\sdir=)/g, '<table dir="rtl"');
   }
   entries.push(`export const ${key} = ${JSON.stringify(output)};`);
 }

@@ -7,6 +7,7 @@ import type { Deps } from './deps.js';
 import { renderError } from './http/errors.js';
 import { registerTokenGuards } from './http/rate-limit.js';
 import { registerAdminArticleRoutes } from './routes/admin-articles.js';
+import { registerAdminEditionRoutes } from './routes/admin-editions.js';
 import { registerAdminPartnerRoutes } from './routes/admin-partners.js';
 import { registerAdminStatsRoutes } from './routes/admin-stats.js';
 import { registerAdminSubscriberRoutes } from './routes/admin-subscribers.js';
@@ -16,6 +17,7 @@ import { registerFeedDirectoryRoutes } from './routes/feed-directory.js';
 import { registerFeedStylesheetRoute } from './routes/feed-stylesheet.js';
 import { registerFeedRoutes } from './routes/feeds.js';
 import { registerHomeRoutes } from './routes/home.js';
+import { registerNewsletterRoutes } from './routes/newsletter.js';
 import { registerPartnerRoutes } from './routes/partners.js';
 import { registerSampleImageRoutes } from './routes/sample-images.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -38,6 +40,7 @@ export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>)
   registerFeedRoutes(app);
   registerFeedDirectoryRoutes(app);
   registerPartnerRoutes(app);
+  registerNewsletterRoutes(app);
   // Before the routes they guard: Hono runs middleware in the order it was registered.
   registerTokenGuards(app);
   registerSubscriptionRoutes(app);
@@ -48,5 +51,6 @@ export function createApp(getDeps: (c: Context<AppEnv>) => Deps | Promise<Deps>)
   registerAdminSubscriberRoutes(app);
   registerAdminSuppressionRoutes(app);
   registerAdminPartnerRoutes(app);
+  registerAdminEditionRoutes(app);
   return app;
 }

@@ -1,9 +1,10 @@
 /**
- * The `nashra` command line (Node): migrate, seed, run digests, import and export subscribers,
+ * The `nashra` command line (Node): migrate, seed, run and watch digests, import and export subscribers,
  * manage partners, show the admin token. Uses the same settings as `npm start` (environment variables, see README).
  */
 import { parseArgs } from 'node:util';
 import { createNodeRuntime } from './adapters/node-deps.js';
+import { DIGEST_OPTIONS, DIGEST_USAGE, runDigestCli } from './cli-digest.js';
 import { exportSubscribers, importSubscribersFile, SUBSCRIBER_OPTIONS } from './cli-subscribers.js';
 import { createFixedClock, type Deps } from './deps.js';
 import type { Cadence } from './digests/period.js';
@@ -19,11 +20,12 @@ Commands:
   seed                         add the sample Arabic articles if there are none
   digest run [--now <ISO time>] [--cadence daily|weekly]
                                plan this period's digest now (whatever the hour) and send it
+${DIGEST_USAGE}
   subscribers import <file.csv> [--dry-run] [--consent-note <where they opted in>]
                                add the file's readers as confirmed subscribers (nothing is
                                sent); columns: email (required), name, frequency, locale,
-                               timezone, consent_at, consent_ip, consent_source, status,
-                               suppressed_at
+                               timezone, preferred_hour, preferred_weekday, consent_at,
+                               consent_ip, consent_source, status, suppressed_at
   subscribers export [--status …] [--frequency …] [--locale …] [--source …]
                      [--suppressed true|false] [--q <text>]  > subscribers.csv
                                write subscribers as CSV (UTF-8, every column) to stdout
@@ -37,7 +39,7 @@ export async function runCli(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { now: { type: 'string' }, cadence: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...SUBSCRIBER_OPTIONS },
+    options: { now: { type: 'string' }, cadence: { type: 'string' }, help: { type: 'boolean', short: 'h' }, ...SUBSCRIBER_OPTIONS, ...DIGEST_OPTIONS },
   });
   const [command, sub] = positionals;
   if (!command || command === 'help' || values.help) {
@@ -56,9 +58,12 @@ export async function runCli(argv: string[]): Promise<number> {
       case 'admin-token':
         console.log(runtime.config.ADMIN_TOKEN);
         return 0;
-      case 'digest':
-        if (sub !== 'run') break;
-        return await digestRun(runtime.deps, values.now, values.cadence);
+      case 'digest': {
+        if (sub === 'run') return await digestRun(runtime.deps, values.now, values.cadence);
+        const code = await runDigestCli(runtime.deps, positionals.slice(1), values);
+        if (code !== undefined) return code;
+        break;
+      }
       case 'subscribers':
         if (sub === 'import' && positionals.length === 3) return await importSubscribersFile(runtime.deps, positionals[2] as string, values);
         if (sub === 'export' && positionals.length === 2) return await exportSubscribers(runtime.deps, values);

@@ -36,6 +36,9 @@ export const configSchema = z.object({
   // A mailbox the publisher reads: List-Unsubscribe then offers it beside the https URL.
   UNSUBSCRIBE_MAILTO: z.string().email('must be an email address').optional(),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  // An email provider's HTTP API instead of SMTP (Resend-style JSON POST with an Idempotency-Key).
+  MAIL_API_URL: url.optional(),
+  MAIL_API_KEY: z.string().min(8).optional(),
   FEED_ITEMS: z.coerce.number().int().min(1).max(500).default(50),
   FEED_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(300),
   FEED_ARCHIVE_MAX_AGE: z.coerce.number().int().min(0).max(31_536_000).default(86_400),
@@ -45,6 +48,15 @@ export const configSchema = z.object({
   DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   DIGEST_TIMEZONE: timezone.default('Africa/Casablanca'),
   DIGEST_WEEKDAY: z.coerce.number().int().min(1).max(7).default(6),
+  // Minutes between planning an edition and sending it, in which editors may drop or reorder pieces.
+  DIGEST_REVIEW_MINUTES: z.coerce.number().int().min(0).max(1440).default(0),
+  // Show the Hijri (Umm al-Qura) date beside the Gregorian one in digests and the archive.
+  DIGEST_HIJRI: bool.default(false),
+  // How long a sender holds a delivery it claimed; after a crash, others retry it once this passes.
+  DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(300),
+  // Node: SMTP connections kept open, and messages per second across them (0: no limit).
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(50).default(4),
+  SMTP_RATE_PER_SECOND: z.coerce.number().int().min(0).max(10_000).default(0),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   CONSENT_POLICY_VERSION: z.string().min(1).default('2026-11'),
   // Origins allowed to call /api/subscribers from a browser (comma-separated, exact origins).
@@ -82,9 +94,8 @@ export function parseConfig(env: Record<string, unknown>): Config {
     else if (typeof v === 'number' || typeof v === 'boolean') input[key] = String(v);
   }
   const parsed = configSchema.safeParse(input);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
-  }
+  const lines = parsed.success ? [] : parsed.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+  if (input.MAIL_API_URL && !input.MAIL_API_KEY) lines.push('  MAIL_API_KEY: required with MAIL_API_URL');
+  if (!parsed.success || lines.length) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   return { ...parsed.data, SITE_URL: parsed.data.SITE_URL ?? parsed.data.PUBLIC_URL };
 }

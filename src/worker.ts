@@ -13,6 +13,12 @@ import { pruneAppliedMailEvents } from './subscribers/mail-events.js';
 
 let seeded: Promise<unknown> | undefined;
 
+/** wrangler.toml: where the deliveries Queue puts messages it gave up on. */
+const DEAD_LETTER_QUEUE = 'nashra-deliveries-dead';
+
+/** Deliveries of one Queue message submitted at once (a Worker may hold six connections open). */
+const CONSUMER_CONCURRENCY = 4;
+
 /** The Cron Trigger that only sends WebSub pings (wrangler.toml); any other runs digests too. */
 const PINGS_CRON = '* * * * *';
 
@@ -48,9 +54,18 @@ export default {
 
   async queue(batch, env, ctx) {
     const deps = createWorkerDeps(env, (p) => ctx.waitUntil(p));
+    if (batch.queue === DEAD_LETTER_QUEUE) {
+      // The Queue gave up on these after max_retries. The deliveries keep their own state and
+      // attempts; the cron enqueues any still sendable again after an hour. Say so loudly.
+      for (const message of batch.messages) {
+        deps.log.error('digest deliveries dead-lettered', { deliveryIds: message.body.deliveryIds, attempts: message.attempts });
+        message.ack();
+      }
+      return;
+    }
     for (const message of batch.messages) {
       try {
-        const summary = await sendDeliveries(deps, message.body.deliveryIds);
+        const summary = await sendDeliveries(deps, message.body.deliveryIds, { concurrency: CONSUMER_CONCURRENCY });
         // Temporary failures went back to pending; ask the Queue to bring them round again.
         if (summary.retry > 0) message.retry({ delaySeconds: Math.min(60 * 2 ** message.attempts, 3600) });
         else message.ack();

@@ -6,6 +6,7 @@ import type { Mailer } from '../email/mailer.js';
 import { createMemoryFeedCache } from '../feeds/cache.js';
 import { createUlids } from '../ids.js';
 import { createConsoleLog } from '../log.js';
+import { createHttpMailer } from './http-mailer.js';
 import { createOutboxMailer } from './outbox-mailer.js';
 import { createSmtpMailer } from './smtp-mailer.js';
 import { ensureDevSecrets } from './node-secrets.js';
@@ -19,7 +20,13 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
   const config = parseConfig(env);
   const log = createConsoleLog(config.LOG_LEVEL);
   const { db, close } = openSqlite(config.DATABASE_PATH);
-  const mailer: Mailer = config.SMTP_URL ? createSmtpMailer({ url: config.SMTP_URL }) : createOutboxMailer(config.OUTBOX_DIR, log);
+  const mailer: Mailer = config.SMTP_URL
+    ? createSmtpMailer({ url: config.SMTP_URL, maxConnections: config.SMTP_POOL_SIZE, rateLimitPerSecond: config.SMTP_RATE_PER_SECOND || undefined })
+    : config.MAIL_API_URL && config.MAIL_API_KEY
+      ? createHttpMailer({ url: config.MAIL_API_URL, apiKey: config.MAIL_API_KEY, fetch: (input, init) => fetch(input, init) })
+      : createOutboxMailer(config.OUTBOX_DIR, log);
+  // Enough deliveries in flight to keep every pooled connection busy while others are recorded.
+  const concurrency = config.SMTP_URL || config.MAIL_API_URL ? config.SMTP_POOL_SIZE * 4 : 4;
   const pending = new Set<Promise<unknown>>();
   const deps: Deps = {
     db,
@@ -30,7 +37,7 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
     log,
     feedCache: createMemoryFeedCache(),
     fetch: (input, init) => fetch(input, init),
-    dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids)) },
+    dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids, { concurrency })) },
     defer(task) {
       const p = new Promise<void>((resolve) => setImmediate(resolve))
         .then(task)

@@ -13,7 +13,7 @@ export function toNodemailer(m: MailMessage) {
   for (const [k, v] of Object.entries(m.headers ?? {})) assertSingleLine(v, k);
   assertSingleLine(m.to, 'to');
   assertSingleLine(m.subject, 'subject');
-  const { headers, list } = splitListId(m.headers);
+  const headers = splitListId(m.headers);
   return {
     from: m.from,
     to: m.to,
@@ -23,7 +23,6 @@ export function toNodemailer(m: MailMessage) {
     html: m.html,
     messageId: m.messageId,
     headers,
-    ...(list ? { list } : {}),
     textEncoding: 'base64' as const,
     disableFileAccess: true,
     disableUrlAccess: true,
@@ -31,17 +30,44 @@ export function toNodemailer(m: MailMessage) {
 }
 
 /**
- * `List-Id: phrase <id>` goes through nodemailer's `list` option: as a plain header, a
- * non-ASCII phrase makes nodemailer encode the whole value, `<id>` included, and no client can
- * read the list id any more (RFC 2919; RFC 2047 forbids encoded-words inside angle brackets).
+ * `List-Id: phrase <id>` is written here as a prepared header. Left to nodemailer, a plain
+ * header with a non-ASCII phrase has the whole value encoded, `<id>` included, so no client can
+ * read the list id (RFC 2919; RFC 2047 forbids encoded-words inside angle brackets), and its
+ * `list` option encodes the phrase as one encoded-word however long, past RFC 2047's 75
+ * characters (an Arabic site name of 20 letters makes 122).
  */
-function splitListId(all: Record<string, string> = {}) {
+function splitListId(all: Record<string, string> = {}): Record<string, string | { prepared: true; foldLines: true; value: string }> {
   const key = Object.keys(all).find((k) => k.toLowerCase() === 'list-id');
   const parts = key ? /^(.*?)\s*<([^<>\s]+)>$/.exec(all[key] as string) : null;
-  if (!key || !parts) return { headers: all, list: undefined };
+  if (!key || !parts) return all;
   const { [key]: _listId, ...headers } = all;
-  return { headers, list: { id: { url: parts[2] as string, comment: parts[1] || undefined } } };
+  const phrase = parts[1] ? `${headerPhrase(parts[1])} ` : '';
+  return { ...headers, 'List-ID': { prepared: true, foldLines: true, value: `${phrase}<${parts[2]}>` } };
 }
+
+/**
+ * A display phrase for a header: a quoted string when it is printable ASCII, otherwise RFC 2047
+ * B encoded-words of at most 75 characters, each holding whole UTF-8 characters (§2, §5).
+ */
+export function headerPhrase(text: string): string {
+  if (/^[\x20-\x7e]*$/.test(text)) return `"${text.replace(/["\\]/g, '\\$&')}"`;
+  const encoder = new TextEncoder();
+  const words: string[] = [];
+  let bytes: number[] = [];
+  for (const ch of text) {
+    const encoded = encoder.encode(ch);
+    // 45 bytes make 60 base64 characters: `=?UTF-8?B?` + 60 + `?=` is 72.
+    if (bytes.length + encoded.length > 45) {
+      words.push(encodedWord(bytes));
+      bytes = [];
+    }
+    bytes.push(...encoded);
+  }
+  if (bytes.length) words.push(encodedWord(bytes));
+  return words.join(' ');
+}
+
+const encodedWord = (bytes: number[]) => `=?UTF-8?B?${btoa(String.fromCharCode(...bytes))}?=`;
 
 /** nodemailer names the command whose reply failed (`RCPT TO`, `DATA`, `AUTH PLAIN`, `CONN` …). */
 function stageOf(command: string | undefined): SmtpStage | undefined {
@@ -57,6 +83,8 @@ export function createSmtpMailer(opts: SmtpOptions): Mailer {
   const transport = nodemailer.createTransport(opts.url, {
     pool: opts.pool ?? true,
     maxConnections: opts.maxConnections ?? 2,
+    // A connection is reopened after this many messages (nodemailer's default, 100, reconnects often at volume).
+    maxMessages: 1000,
     ...(opts.rateLimitPerSecond ? { rateDelta: 1000, rateLimit: opts.rateLimitPerSecond } : {}),
   } as never);
   return {

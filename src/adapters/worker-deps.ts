@@ -10,6 +10,7 @@ import { markQueued } from '../storage/editions.js';
 import * as schema from '../storage/schema.js';
 import { createCacheApiFeedCache } from './feed-cache-api.js';
 import { createLogMailer, createUnconfiguredMailer } from './log-mailer.js';
+import { createHttpMailer } from './http-mailer.js';
 import { createSmtpMailer } from './smtp-mailer.js';
 
 export type WorkerEnv = {
@@ -34,9 +35,11 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
     const log = createConsoleLog(config.LOG_LEVEL);
     const mailer = config.SMTP_URL
       ? createSmtpMailer({ url: config.SMTP_URL, pool: false })
-      : config.MAIL_LOG_ONLY
-        ? createLogMailer(log)
-        : createUnconfiguredMailer(log);
+      : config.MAIL_API_URL && config.MAIL_API_KEY
+        ? createHttpMailer({ url: config.MAIL_API_URL, apiKey: config.MAIL_API_KEY, fetch: (input, init) => fetch(input, init) })
+        : config.MAIL_LOG_ONLY
+          ? createLogMailer(log)
+          : createUnconfiguredMailer(log);
     cached = { env, config, mailer };
   }
   const { config, mailer } = cached;

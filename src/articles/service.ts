@@ -41,6 +41,18 @@ async function chooseSlug(deps: ArticleDeps, input: ArticleInput, existing?: Art
   return `${base}-${deps.ids.next().toLowerCase()}`;
 }
 
+/**
+ * When readers can first see the piece: its publication time when that is still to come;
+ * kept while it stays published and visible (an edit is not news); otherwise now, so a piece
+ * backdated on the way in still counts as new for the next digest.
+ */
+function listedAtOf(existing: ArticleRecord | undefined, status: string, publishedAt: Date | null, now: Date): Date | null {
+  if (status !== 'published' || !publishedAt) return null;
+  if (publishedAt > now) return publishedAt; // scheduled: listed when it goes live
+  if (existing?.status === 'published' && existing.listedAt && existing.listedAt <= now) return existing.listedAt;
+  return now;
+}
+
 async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleRecord): Promise<ArticleRecord> {
   const { db, clock, ids, config } = deps;
   const now = clock.now();
@@ -70,6 +82,7 @@ async function write(deps: ArticleDeps, input: ArticleInput, existing?: ArticleR
     canonicalUrl: input.canonicalUrl ?? `${config.SITE_URL}/articles/${encodeURIComponent(slug)}`,
     status: input.status,
     publishedAt,
+    listedAt: listedAtOf(existing, input.status, publishedAt, now),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
   };

@@ -1,46 +1,48 @@
-/** One scheduler tick: plan the editions that are due, then hand their deliveries to a sender. */
+/** One scheduler tick: plan what is due, start reviewed editions, hand deliveries to a sender. */
 import type { Deps } from '../deps.js';
-import { completeEditions, openEditions, sendableDeliveryIds } from '../storage/editions.js';
+import { completeEditions, openEditions, sendableDeliveries, startReviewedEditions } from '../storage/editions.js';
 import type { EditionRow } from '../storage/schema.js';
-import { planEdition } from './editions.js';
-import { isDue, type Cadence } from './period.js';
+import { planDue } from './editions.js';
+import type { Cadence } from './period.js';
+import { reportStuckSends } from './stuck.js';
 
 const DISPATCH_PAGE = 100;
 
 export type TickOptions = {
-  /** Plan regardless of the configured hour and weekday (`nashra digest run`). */
+  /** Every reader counts as due, whatever their hour and weekday (`nashra digest run`). */
   force?: boolean;
   cadences?: Cadence[];
 };
 
 /**
- * Safe to run any number of times, concurrently or after a gap: editions are unique per
- * period and deliveries unique per edition and subscriber. Returns the editions it touched.
+ * Safe to run any number of times, concurrently, out of order or after a gap: editions are
+ * unique per cadence, period and segment, and a reader has one delivery per period. Returns
+ * the editions it planned deliveries in or sent from.
  */
 export async function runDigestTick(deps: Deps, now: Date, opts: TickOptions = {}): Promise<EditionRow[]> {
-  const { config } = deps;
-  const planned: EditionRow[] = [];
+  const touched = new Map<string, EditionRow>();
   for (const cadence of opts.cadences ?? (['daily', 'weekly'] as const)) {
-    const due = opts.force || isDue(cadence, now, { timeZone: config.DIGEST_TIMEZONE, hour: config.DIGEST_HOUR, weekday: config.DIGEST_WEEKDAY });
-    if (due) planned.push(await planEdition(deps, cadence, now));
+    for (const e of await planDue(deps, cadence, now, { force: opts.force })) touched.set(e.id, e);
   }
-  // Also pick up editions left open by an earlier tick or a crashed sender.
+  await startReviewedEditions(deps.db, now);
+  // Also picks up editions left open by an earlier tick or a crashed sender.
   const open = await openEditions(deps.db);
   for (const edition of open) {
-    if (!planned.some((e) => e.id === edition.id)) planned.push(edition);
+    touched.set(edition.id, edition);
     await dispatchEdition(deps, edition, now);
   }
-  // An edition with nothing left to send (or no subscribers at all) is done.
+  // An edition with nothing left to send (or no readers at all) is done.
   await completeEditions(deps.db, open.map((e) => e.id), deps.clock.now());
-  return planned;
+  await reportStuckSends(deps, deps.clock.now());
+  return [...touched.values()];
 }
 
 async function dispatchEdition(deps: Deps, edition: EditionRow, now: Date): Promise<void> {
   let after = '';
   for (;;) {
-    const ids = await sendableDeliveryIds(deps.db, edition.id, now, after, DISPATCH_PAGE);
-    if (ids.length === 0) return;
-    await deps.dispatcher.dispatch(ids);
-    after = ids[ids.length - 1] as string;
+    const page = await sendableDeliveries(deps.db, edition.id, now, after, DISPATCH_PAGE);
+    if (page.length === 0) return;
+    await deps.dispatcher.dispatch(page.map((d) => d.id));
+    after = (page[page.length - 1] as { subscriberId: string }).subscriberId;
   }
 }

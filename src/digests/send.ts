@@ -7,19 +7,17 @@
  */
 import type { Deps } from '../deps.js';
 import { messageIdFor, senderFields } from '../email/compose.js';
-import { renderDigestContent, renderDigestFor, type RenderedDigest } from '../email/digest.js';
+import { renderDigestFor, type DigestLocale, type RenderedDigest } from '../email/digest.js';
 import { MailSubmitError, type MailMessage } from '../email/mailer.js';
-import { getArticlesByIds } from '../storage/articles.js';
-import { claimDelivery, completeEditions, findEditionById, finishDelivery } from '../storage/editions.js';
+import { claimDelivery, completeEditions, finishDelivery } from '../storage/editions.js';
 import type { DeliveryRow, SubscriberRow } from '../storage/schema.js';
 import { findSubscriberById } from '../storage/subscribers.js';
 import { markSubscriberSuppressed } from '../storage/suppressions.js';
 import { bounceKindOfSmtpReply } from '../subscribers/bounces.js';
 import { isSuppressed, recordSoftBounce, suppressAddress } from '../subscribers/suppression.js';
 import { signToken } from '../subscribers/tokens.js';
-import { digestContent } from './content.js';
+import { renderEdition } from './render.js';
 
-export const LEASE_MS = 5 * 60_000;
 /** With the backoff below, the last attempt comes about two hours after the first. */
 export const MAX_ATTEMPTS = 8;
 
@@ -28,41 +26,58 @@ export function backoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
 }
 
-export type SendSummary = { submitted: number; failed: number; skipped: number; retry: number; busy: number };
+export type SendSummary = { submitted: number; failed: number; bounced: number; skipped: number; retry: number; busy: number };
 
-/** Sends the given deliveries one by one; returns what happened to them. Never throws for one bad delivery. */
-export async function sendDeliveries(deps: Deps, deliveryIds: string[]): Promise<SendSummary> {
-  const summary: SendSummary = { submitted: 0, failed: 0, skipped: 0, retry: 0, busy: 0 };
-  const rendered = new Map<string, RenderedDigest | null>();
+export type SendOptions = {
+  /**
+   * Deliveries in flight at once (default 1). Each is claimed, checked, submitted and recorded
+   * on its own, so a sender killed at any point leaves at most this many to be sent again.
+   */
+  concurrency?: number;
+};
+
+/** Sends the given deliveries; returns what happened to them. Never throws for one bad delivery. */
+export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: SendOptions = {}): Promise<SendSummary> {
+  const summary: SendSummary = { submitted: 0, failed: 0, bounced: 0, skipped: 0, retry: 0, busy: 0 };
+  const rendered = new Map<string, Promise<RenderedDigest | null>>();
   const touched = new Set<string>();
-  for (const id of deliveryIds) {
-    const now = deps.clock.now();
-    const delivery = await claimDelivery(deps.db, id, now, new Date(now.getTime() + LEASE_MS));
-    if (!delivery) {
-      summary.busy++;
-      continue;
+  let next = 0;
+  const worker = async () => {
+    while (next < deliveryIds.length) {
+      const id = deliveryIds[next++] as string;
+      const now = deps.clock.now();
+      const delivery = await claimDelivery(deps.db, id, now, new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000));
+      if (!delivery) {
+        summary.busy++;
+        continue;
+      }
+      touched.add(delivery.editionId);
+      summary[await sendOne(deps, delivery, rendered)]++;
     }
-    touched.add(delivery.editionId);
-    summary[await sendOne(deps, delivery, rendered)]++;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 1, deliveryIds.length)) }, worker));
   await completeEditions(deps.db, [...touched], deps.clock.now());
   return summary;
 }
 
-async function editionRender(deps: Deps, editionId: string, cache: Map<string, RenderedDigest | null>) {
-  if (!cache.has(editionId)) {
-    const edition = await findEditionById(deps.db, editionId);
-    // A piece unpublished since the edition was planned is left out.
-    const list = edition ? (await getArticlesByIds(deps.db, JSON.parse(edition.articleIds) as string[])).filter((a) => a.status === 'published') : [];
-    cache.set(editionId, edition && list.length ? renderDigestContent(digestContent(deps.config, edition, list)) : null);
+/**
+ * The edition rendered once per sender batch and reader language (its article block), or null
+ * when nothing is left to send.
+ */
+function editionRender(deps: Deps, editionId: string, locale: DigestLocale, cache: Map<string, Promise<RenderedDigest | null>>): Promise<RenderedDigest | null> {
+  const key = `${editionId}:${locale}`;
+  let r = cache.get(key);
+  if (!r) {
+    r = renderEdition(deps, editionId, locale);
+    cache.set(key, r);
   }
-  return cache.get(editionId) ?? null;
+  return r;
 }
 
-async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDigest | null>): Promise<keyof SendSummary> {
+async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, Promise<RenderedDigest | null>>): Promise<keyof SendSummary> {
   const { db, clock } = deps;
   const subscriber = await findSubscriberById(db, d.subscriberId);
-  const digest = await editionRender(deps, d.editionId, cache);
+  const digest = await editionRender(deps, d.editionId, subscriber?.locale ?? 'ar', cache);
   if (!subscriber || subscriber.status !== 'confirmed' || !digest) {
     await finishDelivery(db, d, { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' });
     return 'skipped';
@@ -80,10 +95,11 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, RenderedDi
     const permanent = err instanceof MailSubmitError && err.permanent;
     const error = String(err instanceof Error ? err.message : err).slice(0, 500);
     if (permanent || d.attempts >= MAX_ATTEMPTS) {
-      deps.log.error('delivery failed', { deliveryId: d.id, error });
-      await finishDelivery(db, d, { status: 'failed', error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
-      await recordSmtpBounce(deps, subscriber, err);
-      return 'failed';
+      const bounce = await recordSmtpBounce(deps, subscriber, err);
+      const status = bounce === 'hard' ? 'bounced' : 'failed';
+      if (status === 'failed') deps.log.error('delivery failed', { deliveryId: d.id, error });
+      await finishDelivery(db, d, { status, error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
+      return status;
     }
     deps.log.warn('delivery will be retried', { deliveryId: d.id, attempt: d.attempts, error });
     await finishDelivery(db, d, { status: 'pending', error, nextAttemptAt: new Date(clock.now().getTime() + backoffMs(d.attempts)) });
@@ -107,10 +123,10 @@ async function isSuppressedRecipient(deps: Deps, s: SubscriberRow): Promise<bool
  * `bounceKindOfSmtpReply`): a hard bounce suppresses the address, a soft one counts towards it.
  * A failure that is about us (login, sender, size, policy) or not an SMTP reply changes nothing.
  */
-async function recordSmtpBounce(deps: Deps, s: SubscriberRow, err: unknown): Promise<void> {
-  if (!(err instanceof MailSubmitError) || !err.smtp) return;
+async function recordSmtpBounce(deps: Deps, s: SubscriberRow, err: unknown): Promise<'hard' | 'soft' | undefined> {
+  if (!(err instanceof MailSubmitError) || !err.smtp) return undefined;
   const kind = bounceKindOfSmtpReply(err.smtp.code, err.response, err.smtp.stage);
-  if (!kind) return;
+  if (!kind) return undefined;
   const detail = (err.response ?? err.message).slice(0, 500);
   try {
     if (kind === 'hard') await suppressAddress(deps, s.email, { reason: 'hard_bounce', source: 'smtp', detail });
@@ -119,6 +135,7 @@ async function recordSmtpBounce(deps: Deps, s: SubscriberRow, err: unknown): Pro
   } catch (e) {
     deps.log.error('bounce not recorded', { subscriberId: s.id, error: String(e) });
   }
+  return kind;
 }
 
 /**
@@ -145,6 +162,7 @@ async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow
     subject: digest.subject,
     ...body,
     messageId: messageIdFor(config, d.id),
+    idempotencyKey: d.id,
     headers: {
       'List-Unsubscribe': listUnsubscribe(config.UNSUBSCRIBE_MAILTO, unsubscribeUrl),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',

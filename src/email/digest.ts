@@ -1,14 +1,29 @@
 /**
- * Digest rendering in two stages: the article block is rendered once per edition content;
- * each recipient then costs only filling in their own slots (name, links).
+ * Digest rendering in two stages: the article block is rendered once per edition content (and
+ * reader language: Arabic, or English around the Arabic pieces); each recipient then costs only
+ * filling in their own slots (name, links).
  */
 import { FREQUENCY_LABEL } from '../locale.js';
 import { escapeHtml } from '../text/html.js';
-import { digestHtml, digestText } from './compiled/templates.js';
+import { digestEnHtml, digestEnText, digestHtml, digestText } from './compiled/templates.js';
 import { compileSlots, compileTemplate, guardSlots, noEscape, type Slots } from './template.js';
 
-const html = compileTemplate(digestHtml, guardSlots(escapeHtml));
-const text = compileTemplate(digestText, guardSlots(noEscape));
+export type DigestLocale = 'ar' | 'en';
+
+const TEMPLATES = {
+  ar: {
+    html: compileTemplate(digestHtml, guardSlots(escapeHtml)),
+    text: compileTemplate(digestText, guardSlots(noEscape)),
+    greeting: (name: string | null) => (name ? `صباح الخير يا ${name}، إليك أحدث مقالات الرأي.` : 'صباح الخير، إليك أحدث مقالات الرأي.'),
+    frequency: FREQUENCY_LABEL,
+  },
+  en: {
+    html: compileTemplate(digestEnHtml, guardSlots(escapeHtml)),
+    text: compileTemplate(digestEnText, guardSlots(noEscape)),
+    greeting: (name: string | null) => (name ? `Good morning, ${name}. Here are the latest opinion pieces.` : 'Good morning. Here are the latest opinion pieces.'),
+    frequency: { daily: 'daily', weekly: 'weekly' },
+  },
+} as const;
 
 export type DigestArticle = {
   title: string;
@@ -25,6 +40,10 @@ export type DigestContent = {
   subject: string;
   preheader: string;
   dateLabel: string;
+  /** The edition's public web version ("view in browser"). */
+  archiveUrl: string;
+  /** What this edition's readers follow; empty when they take every section and author. */
+  followingLabel: string;
   articles: DigestArticle[];
 };
 
@@ -36,20 +55,25 @@ export type DigestRecipient = {
   unsubscribeUrl: string;
 };
 
-export type RenderedDigest = { subject: string; html: Slots; text: Slots };
+export type RenderedDigest = { subject: string; locale: DigestLocale; html: Slots; text: Slots };
 
-export function renderDigestContent(content: DigestContent): RenderedDigest {
+/** Stage one: the edition's content through the compiled template of `locale` (Arabic by default). */
+export function renderDigestContent(content: DigestContent, locale: DigestLocale = 'ar'): RenderedDigest {
+  const t = TEMPLATES[locale];
   return {
     subject: content.subject,
-    html: compileSlots(html(content), escapeHtml),
-    text: compileSlots(text(content), noEscape),
+    locale,
+    html: compileSlots(t.html(content), escapeHtml),
+    text: compileSlots(t.text(content), noEscape),
   };
 }
 
+/** Stage two: one recipient's own values in the slots. */
 export function renderDigestFor(digest: RenderedDigest, r: DigestRecipient): { html: string; text: string } {
+  const t = TEMPLATES[digest.locale];
   const slots = {
-    greeting: r.name ? `صباح الخير يا ${r.name}، إليك أحدث مقالات الرأي.` : 'صباح الخير، إليك أحدث مقالات الرأي.',
-    frequencyLabel: FREQUENCY_LABEL[r.frequency],
+    greeting: t.greeting(r.name),
+    frequencyLabel: t.frequency[r.frequency],
     email: r.email,
     preferencesUrl: r.preferencesUrl,
     unsubscribeUrl: r.unsubscribeUrl,

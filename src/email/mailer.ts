@@ -11,6 +11,8 @@ export type MailMessage = {
   html: string;
   /** Our own Message-ID, `<id@domain>`; also the idempotency key for HTTP providers. */
   messageId: string;
+  /** For HTTP providers: the same key on a retry means the same message (a delivery's id). */
+  idempotencyKey?: string;
   /** Extra headers (List-Unsubscribe, ...). Values must already be single-line. */
   headers?: Record<string, string>;
 };

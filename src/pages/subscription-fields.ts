@@ -9,7 +9,7 @@ import type { Locale, Strings } from './i18n.js';
 import type { FieldErrors, FieldName } from './subscription-form.js';
 import { timeZoneOptions } from './subscription-timezones.js';
 
-const FIELD_ORDER: FieldName[] = ['email', 'name', 'frequency', 'sections', 'authors', 'timezone', 'preferredHour', 'locale'];
+const FIELD_ORDER: FieldName[] = ['email', 'name', 'frequency', 'preferredWeekday', 'sections', 'authors', 'timezone', 'preferredHour', 'locale'];
 
 /** Where the summary's link for each field points: the control, or a group's first control. */
 const GROUP_ANCHORS: Partial<Record<FieldName, string>> = { frequency: 'frequency-daily', sections: 'sections-0', authors: 'authors-0', locale: 'locale-ar' };
@@ -41,6 +41,24 @@ export function frequencyFieldset(t: Strings, value: string, errors: FieldErrors
   const radio = (f: 'daily' | 'weekly') =>
     `<label class="choice"><input type="radio" id="frequency-${f}" name="frequency" value="${f}"${checked(value === f)}> ${esc(t.frequency[f])}</label>`;
   return `<fieldset${describe(errors, 'frequency', [], true)}><legend>${esc(t.frequencyLegend)}</legend>${fieldError(t, errors, 'frequency')}${radio('daily')}${radio('weekly')}</fieldset>`;
+}
+
+// Saturday first, as the week runs on many Arab calendars (and the default day): ISO 6, 7, 1 … 5.
+const WEEK_ORDER = [6, 7, 1, 2, 3, 4, 5];
+
+// With scripts, the day hides while "daily" is ticked (unless it carries an error); without, it stays.
+const WEEKLY_ONLY = `<script>(function(){var w=document.getElementById('preferredWeekday-field'),d=document.getElementById('frequency-daily'),r=document.getElementsByName('frequency');if(!w||!d)return;function u(){w.hidden=d.checked&&!w.querySelector('[aria-invalid]')}for(var i=0;i<r.length;i++)r[i].addEventListener('change',u);u()})()</script>`;
+
+/**
+ * The weekly digest's day: a `<select>` of the weekdays by name (ISO 1–7 as values), always in
+ * the page so it works without scripts. A `value` that is no weekday (none chosen yet) selects
+ * a "choose a day" option that, sent as is, changes nothing.
+ */
+export function weekdayField(t: Strings, value: string | undefined, errors: FieldErrors): string {
+  const known = /^[1-7]$/.test(value ?? '');
+  const placeholder = known ? '' : `<option value="" selected>${esc(t.weekdayPlaceholder)}</option>`;
+  const options = WEEK_ORDER.map((d) => `<option value="${d}"${String(d) === value ? ' selected' : ''}>${esc(t.weekdays[d - 1] ?? String(d))}</option>`);
+  return `<div id="preferredWeekday-field"><label for="preferredWeekday">${esc(t.weekdayLabel)}</label><p class="hint" id="preferredWeekday-hint">${esc(t.weekdayHint)}</p>${fieldError(t, errors, 'preferredWeekday')}<select id="preferredWeekday" name="preferredWeekday"${describe(errors, 'preferredWeekday', ['preferredWeekday-hint'])}>${placeholder}${options.join('')}</select></div>${WEEKLY_ONLY}`;
 }
 
 /** Checkboxes of sections or authors (by slug); nothing when there are none to offer. */

@@ -10,15 +10,25 @@ import { isLocale, type Locale, type Strings } from './i18n.js';
 export type FormBody = Record<string, string[]>;
 
 export type ErrorKey = keyof Strings['errors'];
-export type FieldName = 'email' | 'name' | 'frequency' | 'sections' | 'authors' | 'timezone' | 'preferredHour' | 'locale';
+export type FieldName = 'email' | 'name' | 'frequency' | 'preferredWeekday' | 'sections' | 'authors' | 'timezone' | 'preferredHour' | 'locale';
 export type FieldErrors = Partial<Record<FieldName, ErrorKey>>;
 
-/** Choices as the form holds them (strings as typed), for showing the form again. */
-export type ChoiceFields = { frequency: string; sections: string[]; authors: string[]; timezone: string; preferredHour: string; locale: string };
+/**
+ * Choices as the form holds them (strings as typed), for showing the form again. An empty or
+ * absent weekday is no choice: the form then offers the days with none selected.
+ */
+export type ChoiceFields = {
+  frequency: string; preferredWeekday?: string; sections: string[]; authors: string[]; timezone: string; preferredHour: string; locale: string;
+};
 export type SignupFields = ChoiceFields & { email: string; name: string };
 
-/** Choices once every field is valid. */
-export type Choices = { frequency: Frequency; sections: string[]; authors: string[]; timezone: string; preferredHour: number; locale: Locale };
+/**
+ * Choices once every field is valid. `preferredWeekday` (ISO 1 Monday … 7 Sunday) is undefined
+ * when the form named no day: the reader's current day stays, or DIGEST_WEEKDAY at sign-up.
+ */
+export type Choices = {
+  frequency: Frequency; preferredWeekday: number | undefined; sections: string[]; authors: string[]; timezone: string; preferredHour: number; locale: Locale;
+};
 export type Signup = Choices & { email: string; name: string | undefined };
 
 /** The section and author slugs the form offered. */
@@ -30,12 +40,13 @@ const first = (body: FormBody, name: string): string | undefined => body[name]?.
 
 /**
  * The choice fields of `body` (missing ones from `defaults`; no ticked box means none). Each
- * field is checked: frequency, sections and authors among those `offered`, an IANA time zone,
- * an hour 0–23, a locale.
+ * field is checked: frequency, a weekday 1–7 (or none), sections and authors among those
+ * `offered`, an IANA time zone, an hour 0–23, a locale.
  */
 export function readChoiceFields(body: FormBody, offered: Offered, defaults: ChoiceFields): FormResult<ChoiceFields, Choices> {
   const fields: ChoiceFields = {
     frequency: first(body, 'frequency') ?? defaults.frequency,
+    preferredWeekday: (first(body, 'preferredWeekday') ?? defaults.preferredWeekday ?? '').trim(),
     sections: [...new Set(body.sections ?? [])],
     authors: [...new Set(body.authors ?? [])],
     timezone: (first(body, 'timezone') ?? defaults.timezone).trim(),
@@ -44,6 +55,8 @@ export function readChoiceFields(body: FormBody, offered: Offered, defaults: Cho
   };
   const errors: FieldErrors = {};
   if (fields.frequency !== 'daily' && fields.frequency !== 'weekly') errors.frequency = 'frequencyInvalid';
+  const weekday = readWeekday(fields.preferredWeekday ?? '');
+  if (weekday === null) errors.preferredWeekday = 'weekdayInvalid';
   if (!fields.sections.every((s) => offered.sections.has(s))) errors.sections = 'sectionUnknown';
   if (!fields.authors.every((a) => offered.authors.has(a))) errors.authors = 'authorUnknown';
   const timezone = canonicalTimeZone(fields.timezone);
@@ -57,6 +70,7 @@ export function readChoiceFields(body: FormBody, offered: Offered, defaults: Cho
     errors,
     valid: {
       frequency: fields.frequency as Frequency,
+      preferredWeekday: weekday ?? undefined,
       sections: fields.sections,
       authors: fields.authors,
       timezone: timezone as string,
@@ -77,6 +91,12 @@ export function readSignupFields(body: FormBody, offered: Offered, defaults: Cho
   const all = { ...errors, ...choices.errors };
   if (!choices.valid || Object.keys(errors).length > 0) return { fields, errors: all };
   return { fields, errors: all, valid: { ...choices.valid, email: fields.email, name: fields.name || undefined } };
+}
+
+/** An ISO weekday 1–7 from the form; undefined for none chosen, null for anything else. */
+function readWeekday(value: string): number | undefined | null {
+  if (value === '') return undefined;
+  return /^[1-7]$/.test(value) ? Number(value) : null;
 }
 
 function isEmail(value: string): boolean {

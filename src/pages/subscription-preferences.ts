@@ -1,12 +1,13 @@
 /**
- * The preference centre, behind the signed link in every email: frequency, sections, authors,
- * time zone, hour and language, saved with a status message; and the way out.
+ * The preference centre, behind the signed link in every email: frequency and the weekly
+ * digest's day, sections, authors, time zone, hour and language, saved with a status message;
+ * and the way out.
  */
 import type { SubscriberRow } from '../storage/schema.js';
 import type { Term } from '../storage/taxonomy.js';
 import { esc } from './layout.js';
 import { localePath, strings, type Locale } from './i18n.js';
-import { errorSummary, frequencyFieldset, hourField, languageFieldset, timezoneField, topicsFieldset } from './subscription-fields.js';
+import { errorSummary, frequencyFieldset, hourField, languageFieldset, timezoneField, topicsFieldset, weekdayField } from './subscription-fields.js';
 import type { ChoiceFields, FieldErrors } from './subscription-form.js';
 import { buttonForm, link, localePage } from './subscription-shell.js';
 
@@ -41,6 +42,8 @@ ${notice}
 ${errorSummary(t, errors)}
 <form method="post" action="${esc(localePath('/preferences', v.locale, { token: v.token }))}">
 ${frequencyFieldset(t, fields.frequency, errors)}
+${weekdayField(t, fields.preferredWeekday, errors)}
+${v.sections.length + v.authors.length > 0 ? `<p id="topics-all">${esc(t.topicsNoneMeansAll)}</p>` : ''}
 ${topicsFieldset(t, 'sections', v.sections, fields.sections, errors)}
 ${topicsFieldset(t, 'authors', v.authors, fields.authors, errors)}
 ${timezoneField(t, v.locale, fields.timezone, errors, false)}

@@ -5,7 +5,7 @@
 import type { Term } from '../storage/taxonomy.js';
 import { esc } from './layout.js';
 import { localePath, strings, type Locale } from './i18n.js';
-import { describe, errorSummary, fieldError, frequencyFieldset, hourField, timezoneField, topicsFieldset } from './subscription-fields.js';
+import { describe, errorSummary, fieldError, frequencyFieldset, hourField, timezoneField, topicsFieldset, weekdayField } from './subscription-fields.js';
 import type { FieldErrors, SignupFields } from './subscription-form.js';
 import { buttonForm, link, localePage, messageCard } from './subscription-shell.js';
 
@@ -43,6 +43,7 @@ ${errorSummary(t, errors)}
 <label for="name">${esc(t.nameLabel)}</label>${fieldError(t, errors, 'name')}
 <input id="name" name="name" type="text" maxlength="100" autocomplete="name" value="${esc(fields.name)}"${describe(errors, 'name')}>
 ${frequencyFieldset(t, fields.frequency, errors)}
+${weekdayField(t, fields.preferredWeekday, errors)}
 ${topicsFieldset(t, 'sections', v.sections, fields.sections, errors)}
 ${topicsFieldset(t, 'authors', v.authors, fields.authors, errors)}
 ${timezoneField(t, v.locale, fields.timezone, errors, v.detectTimeZone)}

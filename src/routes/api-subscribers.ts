@@ -23,6 +23,7 @@ import { parseOrThrow } from '../validation.js';
 // C0 controls, DEL, NEL and the Unicode line and paragraph separators.
 const noControl = (s: string) => !/[\u0000-\u001f\u007f\u0085\u2028\u2029]/.test(s);
 const slugs = z.array(z.string().max(120).regex(SLUG_PATTERN, 'must be a slug')).max(MAX_TOPICS);
+const WEEKDAY = 'must be an ISO weekday: a whole number from 1 (Monday) to 7 (Sunday)';
 
 /** A subscriber's choices: what the sign-up may set and the preference centre may change. */
 const choiceFields = z.strictObject({
@@ -31,6 +32,8 @@ const choiceFields = z.strictObject({
   authors: slugs.optional(),
   timezone: z.string().refine((tz) => canonicalTimeZone(tz) !== undefined, 'must be an IANA time zone such as Africa/Casablanca').optional(),
   preferredHour: z.number().int().min(0).max(23).optional(),
+  /** The weekly digest's day; daily readers keep one too, for when they switch. */
+  preferredWeekday: z.number({ error: WEEKDAY }).int(WEEKDAY).min(1, WEEKDAY).max(7, WEEKDAY).optional(),
   locale: z.enum(['ar', 'en']).optional(),
 });
 
@@ -72,8 +75,8 @@ export function registerSubscriberApiRoutes(app: App): void {
     const deps = c.get('deps');
     const changes = parseOrThrow(choiceFields, await readJson(c));
     const current = await preferencesJson(deps.db, await readPreferences(deps, tokenOf(c)));
-    const { frequency, sections, authors, timezone, preferredHour, locale } = { ...current, ...changes };
-    const saved = await savePreferences(deps, tokenOf(c), { frequency, sections, authors, timezone, preferredHour, locale });
+    const { frequency, sections, authors, timezone, preferredHour, preferredWeekday, locale } = { ...current, ...changes };
+    const saved = await savePreferences(deps, tokenOf(c), { frequency, sections, authors, timezone, preferredHour, preferredWeekday, locale });
     return c.json(await preferencesJson(deps.db, saved));
   });
 
@@ -96,6 +99,7 @@ async function preferencesJson(db: Db, { subscriber: s, topics }: Preferences) {
     authors: authors.map((t) => t.slug).sort(),
     timezone: s.timezone,
     preferredHour: s.preferredHour,
+    preferredWeekday: s.preferredWeekday,
     locale: s.locale,
   };
 }

@@ -17,7 +17,8 @@ import { pageLocale, readFormBody, tokenOf } from './subscription-context.js';
 function currentFields({ subscriber: s, topics }: Preferences, offer: TopicsOnOffer): ChoiceFields {
   const slugsOf = (terms: TopicsOnOffer['sections'], ids: string[]) => terms.filter((t) => ids.includes(t.id)).map((t) => t.slug);
   return {
-    frequency: s.frequency, sections: slugsOf(offer.sections, topics.sections), authors: slugsOf(offer.authors, topics.authors),
+    frequency: s.frequency, preferredWeekday: String(s.preferredWeekday),
+    sections: slugsOf(offer.sections, topics.sections), authors: slugsOf(offer.authors, topics.authors),
     timezone: s.timezone, preferredHour: String(s.preferredHour), locale: s.locale,
   };
 }

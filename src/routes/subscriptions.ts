@@ -30,6 +30,7 @@ const jsonSignupSchema = z.object({
   authors: slugs,
   timezone: z.string().max(64).optional(),
   preferredHour: z.number().int().min(0).max(23).optional(),
+  preferredWeekday: z.number().int().min(1).max(7).optional(),
   locale: z.enum(['ar', 'en']).optional(),
   turnstileToken: z.string().max(4096).optional(),
   website: z.string().optional(), // honeypot: people never see it, bots fill it in
@@ -38,7 +39,7 @@ const jsonSignupSchema = z.object({
 const isJson = (c: Context<AppEnv>) => (c.req.header('content-type') ?? '').includes('application/json');
 
 const blankForm = (deps: Deps, locale: Locale): SignupFields => ({
-  email: '', name: '', frequency: 'daily', sections: [], authors: [],
+  email: '', name: '', frequency: 'daily', preferredWeekday: String(deps.config.DIGEST_WEEKDAY), sections: [], authors: [],
   timezone: deps.config.DIGEST_TIMEZONE, preferredHour: String(deps.config.DIGEST_HOUR), locale,
 });
 

@@ -3,48 +3,47 @@ import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import { batch, chunkRows, type Db } from './db.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
-export async function findEdition(db: Db, cadence: EditionRow['cadence'], periodKey: string) {
-  return db.select().from(editions).where(and(eq(editions.cadence, cadence), eq(editions.periodKey, periodKey))).get();
+type Cadence = EditionRow['cadence'];
+
+export async function findEdition(db: Db, cadence: Cadence, periodKey: string, segmentKey: string) {
+  return db
+    .select()
+    .from(editions)
+    .where(and(eq(editions.cadence, cadence), eq(editions.periodKey, periodKey), eq(editions.segmentKey, segmentKey)))
+    .get();
 }
 
 export async function findEditionById(db: Db, id: string) {
   return db.select().from(editions).where(eq(editions.id, id)).get();
 }
 
-export async function latestEdition(db: Db, cadence: EditionRow['cadence']) {
-  return db.select().from(editions).where(eq(editions.cadence, cadence)).orderBy(desc(editions.windowEnd)).limit(1).get();
+/** The segment's edition with the latest window: the next one's pieces start where it ended. */
+export async function latestEdition(db: Db, cadence: Cadence, segmentKey: string) {
+  return db
+    .select()
+    .from(editions)
+    .where(and(eq(editions.cadence, cadence), eq(editions.segmentKey, segmentKey)))
+    .orderBy(desc(editions.windowEnd))
+    .limit(1)
+    .get();
 }
 
-/** Inserts unless an edition for that cadence and period exists; returns the one that stands. */
+/** Inserts unless an edition for that cadence, period and segment exists; returns the one that stands. */
 export async function insertEditionOnce(db: Db, row: EditionRow): Promise<EditionRow> {
   await db.insert(editions).values(row).onConflictDoNothing().run();
-  return (await findEdition(db, row.cadence, row.periodKey)) as EditionRow;
+  return (await findEdition(db, row.cadence, row.periodKey, row.segmentKey)) as EditionRow;
 }
 
-/**
- * Creates a pending delivery for every confirmed, unsuppressed subscriber of the edition's
- * cadence who has none yet. One INSERT … SELECT: no bound-parameter limit, idempotent, safe to repeat.
- * The delivery id is derived from edition and subscriber, so it doubles as an idempotency key.
- */
-export async function createDeliveries(db: Db, edition: EditionRow, now: Date): Promise<number> {
-  const result = await db.run(sql`
-    INSERT INTO deliveries (id, edition_id, subscriber_id, status, attempts, created_at)
-    SELECT ${edition.id} || '-' || s.id, ${edition.id}, s.id, 'pending', 0, ${now.getTime()}
-    FROM subscribers s
-    WHERE s.status = 'confirmed' AND s.frequency = ${edition.cadence} AND s.suppressed_at IS NULL
-    ON CONFLICT DO NOTHING`);
-  return changesOf(result);
+/** Editions in review whose window has closed start sending. */
+export async function startReviewedEditions(db: Db, now: Date): Promise<void> {
+  await db.update(editions).set({ status: 'sending' }).where(and(eq(editions.status, 'review'), lte(editions.sendAfter, now))).run();
 }
 
-/** Rows changed by a write, from either driver (better-sqlite3: `changes`; D1: `meta.changes`). */
-function changesOf(result: unknown): number {
-  const r = result as { changes?: number; meta?: { changes?: number } };
-  return r.changes ?? r.meta?.changes ?? 0;
-}
-
-/** Puts a finished edition back to `sending`, when deliveries were added to it. */
-export async function reopenEdition(db: Db, id: string): Promise<void> {
-  await db.update(editions).set({ status: 'sending', completedAt: null }).where(and(eq(editions.id, id), eq(editions.status, 'sent'))).run();
+/** Puts finished editions back to `sending` when readers whose hour came later were added to them. */
+export async function reopenEditionsWithPending(db: Db): Promise<void> {
+  await db.run(sql`
+    UPDATE editions SET status = 'sending', completed_at = NULL
+    WHERE status = 'sent' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.edition_id = editions.id)`);
 }
 
 /** Ready to send: pending and due (no backoff, or backoff over), or held by a sender whose lease ran out. */
@@ -59,25 +58,25 @@ function sendable(now: Date) {
 export const REQUEUE_AFTER_MS = 3_600_000;
 
 /**
- * Ids of deliveries ready to send (see `sendable`) and not put on a Queue within the last
- * REQUEUE_AFTER_MS, a page at a time in id order.
+ * Deliveries ready to send (see `sendable`) and not put on a Queue within the last
+ * REQUEUE_AFTER_MS, a page at a time in reader order after `afterSubscriberId`: a range of the
+ * (edition, subscriber) index, so each page costs the same however large the edition.
  */
-export async function sendableDeliveryIds(db: Db, editionId: string, now: Date, afterId: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .select({ id: deliveries.id })
+export async function sendableDeliveries(db: Db, editionId: string, now: Date, afterSubscriberId: string, limit: number): Promise<{ id: string; subscriberId: string }[]> {
+  return db
+    .select({ id: deliveries.id, subscriberId: deliveries.subscriberId })
     .from(deliveries)
     .where(
       and(
         eq(deliveries.editionId, editionId),
-        sql`${deliveries.id} > ${afterId}`,
+        sql`${deliveries.subscriberId} > ${afterSubscriberId}`,
         sendable(now),
         or(isNull(deliveries.queuedAt), lt(deliveries.queuedAt, new Date(now.getTime() - REQUEUE_AFTER_MS))),
       ),
     )
-    .orderBy(deliveries.id)
+    .orderBy(deliveries.subscriberId)
     .limit(limit)
     .all();
-  return rows.map((r) => r.id);
 }
 
 /** Records that these deliveries were put on a Queue at `now`. */
@@ -97,6 +96,8 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
       and(
         eq(deliveries.id, id),
         sendable(now),
+        // Never while the edition is paused, cancelled or still in review.
+        sql`(SELECT status FROM editions WHERE editions.id = ${deliveries.editionId}) = 'sending'`,
       ),
     )
     .returning()

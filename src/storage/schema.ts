@@ -50,11 +50,18 @@ export const articles = sqliteTable(
     canonicalUrl: text('canonical_url').notNull(),
     status: text('status', { enum: ['draft', 'published'] }).notNull(),
     publishedAt: ms('published_at'),
+    /**
+     * When readers could first see it: the later of its publication time and the moment it was
+     * stored as published. Digests take pieces by this, so a piece backdated on the way in is
+     * still picked up by the next edition.
+     */
+    listedAt: ms('listed_at'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
   },
   (t) => [
     index('articles_status_published_idx').on(t.status, t.publishedAt, t.id),
+    index('articles_status_listed_idx').on(t.status, t.listedAt),
     index('articles_section_idx').on(t.sectionId, t.publishedAt),
     index('articles_author_idx').on(t.authorId, t.publishedAt),
   ],
@@ -81,6 +88,13 @@ export const subscribers = sqliteTable(
     frequency: text('frequency', { enum: ['daily', 'weekly'] }).notNull(),
     timezone: text('timezone').notNull().default('Africa/Casablanca'),
     preferredHour: integer('preferred_hour').notNull().default(7),
+    /** Weekly readers: the ISO weekday (Monday 1 … Sunday 7) their digest comes on. */
+    preferredWeekday: integer('preferred_weekday').notNull().default(6),
+    /**
+     * The content segment the chosen topics make (`segmentKeyOf`): readers with the same one get
+     * the same edition. Written with the topics, in the same batch.
+     */
+    segmentKey: text('segment_key').notNull().default('all'),
     createdAt: ms('created_at').notNull(),
     updatedAt: ms('updated_at').notNull(),
     confirmedAt: ms('confirmed_at'),
@@ -103,6 +117,7 @@ export const subscribers = sqliteTable(
   },
   (t) => [
     index('subscribers_status_frequency_idx').on(t.status, t.frequency, t.id),
+    index('subscribers_due_idx').on(t.status, t.frequency, t.timezone, t.segmentKey),
     // Sign-up finds an address whatever the case of its letters.
     index('subscribers_email_lower_idx').on(sql`lower(${t.email})`),
   ],
@@ -154,18 +169,30 @@ export const editions = sqliteTable(
   {
     id: text('id').primaryKey(),
     cadence: text('cadence', { enum: ['daily', 'weekly'] }).notNull(),
-    /** The period this edition covers, e.g. `2026-11-29` (daily) or `2026-W48` (weekly). */
+    /** The period this edition covers, e.g. `2026-11-29` (daily) or `2026-W48` (weekly), in its readers' own time zones. */
     periodKey: text('period_key').notNull(),
-    status: text('status', { enum: ['sending', 'sent', 'skipped'] }).notNull(),
-    /** Articles published after this instant (exclusive) and up to `windowEnd` (inclusive). */
+    /** The content segment (`segmentKeyOf`): `all`, or the sections and authors its readers chose. */
+    segmentKey: text('segment_key').notNull().default('all'),
+    /**
+     * review: editors may drop or reorder pieces until `sendAfter`; sending; paused (by an
+     * editor); sent (every delivery settled); skipped (nothing new, nothing sent); cancelled.
+     */
+    status: text('status', { enum: ['review', 'sending', 'paused', 'sent', 'skipped', 'cancelled'] }).notNull(),
+    /** Pieces listed after this instant (exclusive) and up to `windowEnd` (inclusive). */
     windowStart: ms('window_start'),
     windowEnd: ms('window_end').notNull(),
     /** JSON array of article ids, in the order they appear in the digest. */
     articleIds: text('article_ids').notNull().default('[]'),
+    /** Sending starts no earlier than this (the end of the review window). */
+    sendAfter: ms('send_after'),
     createdAt: ms('created_at').notNull(),
     completedAt: ms('completed_at'),
   },
-  (t) => [uniqueIndex('editions_cadence_period_uq').on(t.cadence, t.periodKey)],
+  (t) => [
+    uniqueIndex('editions_period_segment_uq').on(t.cadence, t.periodKey, t.segmentKey),
+    index('editions_status_idx').on(t.status, t.createdAt),
+    index('editions_segment_window_idx').on(t.cadence, t.segmentKey, t.windowEnd),
+  ],
 );
 
 export const deliveries = sqliteTable(
@@ -174,7 +201,14 @@ export const deliveries = sqliteTable(
     id: text('id').primaryKey(),
     editionId: text('edition_id').notNull().references(() => editions.id),
     subscriberId: text('subscriber_id').notNull().references(() => subscribers.id),
-    status: text('status', { enum: ['pending', 'sending', 'submitted', 'failed', 'skipped'] }).notNull(),
+    /** The edition's cadence and period, repeated so a reader gets one digest per period whatever their segment. */
+    cadence: text('cadence', { enum: ['daily', 'weekly'] }).notNull(),
+    periodKey: text('period_key').notNull(),
+    /**
+     * pending → sending (leased) → submitted | failed | bounced (the server refused the
+     * recipient for good) | skipped (unsubscribed, suppressed or cancelled meanwhile).
+     */
+    status: text('status', { enum: ['pending', 'sending', 'submitted', 'failed', 'bounced', 'skipped'] }).notNull(),
     attempts: integer('attempts').notNull().default(0),
     /** While `sending`, the claim is held until this instant; after it, another sender may retry. */
     leaseUntil: ms('lease_until'),
@@ -190,7 +224,9 @@ export const deliveries = sqliteTable(
   },
   (t) => [
     uniqueIndex('deliveries_edition_subscriber_uq').on(t.editionId, t.subscriberId),
-    index('deliveries_status_idx').on(t.status, t.editionId),
+    uniqueIndex('deliveries_subscriber_period_uq').on(t.subscriberId, t.cadence, t.periodKey),
+    // Also answers when an edition's first delivery was submitted (the archive's dates).
+    index('deliveries_status_idx').on(t.status, t.editionId, t.submittedAt),
   ],
 );
 

@@ -11,6 +11,25 @@ import { authors, sections, subscribers, subscriberTopics, type SubscriberRow } 
 export type TopicIds = { sections: string[]; authors: string[] };
 
 /**
+ * The content segment a choice of topics makes: `all` when nothing is chosen, otherwise
+ * `s=<section ids>;a=<author ids>`, each list sorted. Readers with the same key get the same
+ * edition; the key spells out its own topics ({@link topicsOfSegment}).
+ */
+export function segmentKeyOf(topics: TopicIds): string {
+  if (topics.sections.length === 0 && topics.authors.length === 0) return 'all';
+  const list = (ids: string[]) => [...new Set(ids)].sort().join(',');
+  return `s=${list(topics.sections)};a=${list(topics.authors)}`;
+}
+
+/** The topics of a segment key made by {@link segmentKeyOf}. */
+export function topicsOfSegment(key: string): TopicIds {
+  const m = /^s=([^;]*);a=(.*)$/.exec(key);
+  if (!m) return { sections: [], authors: [] };
+  const split = (v: string | undefined) => (v ? v.split(',') : []);
+  return { sections: split(m[1]), authors: split(m[2]) };
+}
+
+/**
  * The subscriber with this address, whatever the case of its letters: mailboxes do not tell
  * `Ali@` from `ali@`, so neither does sign-up (an index on `lower(email)` serves it). Should
  * rows from before differ only in case, a confirmed one is preferred.
@@ -59,13 +78,13 @@ function insertTopics(db: Db, subscriberId: string, topics: TopicIds) {
  * address is taken (see `isUniqueViolation`); nothing is written then.
  */
 export async function insertSubscriberWithTopics(db: Db, row: SubscriberRow, topics: TopicIds): Promise<void> {
-  await batch(db, [db.insert(subscribers).values(row), ...insertTopics(db, row.id, topics)]);
+  await batch(db, [db.insert(subscribers).values({ ...row, segmentKey: segmentKeyOf(topics) }), ...insertTopics(db, row.id, topics)]);
 }
 
 /** Updates a subscriber and replaces all of its topics with `topics`, atomically. */
 export async function updateSubscriberWithTopics(db: Db, id: string, patch: Partial<SubscriberRow>, topics: TopicIds): Promise<void> {
   await batch(db, [
-    db.update(subscribers).set(patch).where(eq(subscribers.id, id)),
+    db.update(subscribers).set({ ...patch, segmentKey: segmentKeyOf(topics) }).where(eq(subscribers.id, id)),
     db.delete(subscriberTopics).where(eq(subscriberTopics.subscriberId, id)),
     ...insertTopics(db, id, topics),
   ]);

@@ -77,6 +77,7 @@ export function subscriberToJson(s: AdminSubscriberRow) {
     frequency: s.frequency,
     timezone: s.timezone,
     preferredHour: s.preferredHour,
+    preferredWeekday: s.preferredWeekday,
     locale: s.locale,
     sections: s.sections,
     authors: s.authors,

@@ -45,6 +45,12 @@ export function requireHour(h: unknown): number {
   return h;
 }
 
+/** Throws `invalid_request` (field `preferredWeekday`) unless `d` is an ISO weekday 1 (Monday) … 7 (Sunday). */
+export function requireWeekday(d: unknown): number {
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 7) throw invalid('preferredWeekday', 'Use an ISO weekday from 1 (Monday) to 7 (Sunday)');
+  return d;
+}
+
 /** Throws `invalid_request` (field `locale`) unless `locale` is `ar` or `en`. */
 export function requireLocale(locale: unknown): SubscriberLocale {
   if (locale !== 'ar' && locale !== 'en') throw invalid('locale', 'Use ar or en');

@@ -10,7 +10,7 @@ import { formatCsvRow } from './csv.js';
 
 const iso = (d: Date | null) => d?.toISOString() ?? '';
 
-/** Column name and value, in file order. */
+/** Column name and value, in file order; new columns go at the end, so files read by position keep working. */
 const COLUMNS: [string, (s: AdminSubscriberRow) => string][] = [
   ['id', (s) => s.id],
   ['email', (s) => s.email],
@@ -36,6 +36,7 @@ const COLUMNS: [string, (s: AdminSubscriberRow) => string][] = [
   ['consent_source', (s) => s.consentSource],
   ['consent_policy_version', (s) => s.consentPolicyVersion],
   ['consent_confirmed_at', (s) => iso(s.confirmedAt)],
+  ['preferred_weekday', (s) => String(s.preferredWeekday)],
 ];
 
 /** The names of the exported columns, in order. */

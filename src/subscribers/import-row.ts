@@ -12,7 +12,8 @@ import { normalizeEmail } from './address.js';
  * readers are imported, and addresses suppressed where the file came from are not.
  */
 export const IMPORT_COLUMNS = [
-  'email', 'name', 'frequency', 'locale', 'timezone', 'consent_at', 'consent_ip', 'consent_source', 'status', 'suppressed_at',
+  'email', 'name', 'frequency', 'locale', 'timezone', 'preferred_hour', 'preferred_weekday',
+  'consent_at', 'consent_ip', 'consent_source', 'status', 'suppressed_at',
 ] as const;
 type Column = (typeof IMPORT_COLUMNS)[number];
 
@@ -38,7 +39,9 @@ export function readImportHeader(fields: string[]): ImportHeader {
 }
 
 /** The fields of a new subscriber that come from the file. */
-export type ImportedFields = Pick<SubscriberRow, 'email' | 'name' | 'frequency' | 'locale' | 'timezone' | 'consentAt' | 'consentIp'> & {
+export type ImportedFields = Pick<
+  SubscriberRow, 'email' | 'name' | 'frequency' | 'locale' | 'timezone' | 'preferredHour' | 'preferredWeekday' | 'consentAt' | 'consentIp'
+> & {
   consentNote: string | null;
   /** The file says the address was suppressed where it came from. */
   suppressedElsewhere: boolean;
@@ -48,9 +51,14 @@ export type ImportedFields = Pick<SubscriberRow, 'email' | 'name' | 'frequency' 
 export type RowSkipped = { skip: 'invalid'; message: string };
 const invalid = (message: string): RowSkipped => ({ skip: 'invalid', message });
 
-export type RowDefaults = { now: Date; timezone: string; consentNote: string | null };
+export type RowDefaults = { now: Date; timezone: string; hour: number; weekday: number; consentNote: string | null };
 
 const FREQUENCIES: Record<string, SubscriberRow['frequency']> = { daily: 'daily', weekly: 'weekly', 'يومي': 'daily', 'أسبوعي': 'weekly' };
+/** ISO weekdays by English and Arabic name (hamzas on the alef dropped, see `readWeekday`). */
+const WEEKDAYS: Record<string, number> = {
+  monday: 1, mon: 1, tuesday: 2, tue: 2, wednesday: 3, wed: 3, thursday: 4, thu: 4, friday: 5, fri: 5, saturday: 6, sat: 6, sunday: 7, sun: 7,
+  'الاثنين': 1, 'الثلاثاء': 2, 'الاربعاء': 3, 'الخميس': 4, 'الجمعة': 5, 'السبت': 6, 'الاحد': 7,
+};
 const MAX_NAME = 100;
 const MAX_NOTE = 200;
 // Date, or date and time; a time without an offset is read as UTC.
@@ -69,7 +77,8 @@ const clean = (s: string | undefined) =>
 
 /**
  * Checks one row and returns the subscriber's fields, or why it is not imported. Empty optional
- * cells take the defaults: daily, Arabic, DIGEST_TIMEZONE, consent given at the time of the import.
+ * cells take the defaults: daily, Arabic, DIGEST_TIMEZONE, DIGEST_HOUR, DIGEST_WEEKDAY, consent
+ * given at the time of the import.
  */
 export function readImportRow(fields: string[], header: ImportHeader, defaults: RowDefaults): ImportedFields | RowSkipped {
   const cell = (c: Column) => {
@@ -92,6 +101,10 @@ export function readImportRow(fields: string[], header: ImportHeader, defaults: 
   if (locale !== 'ar' && locale !== 'en') return invalid(`locale must be ar or en, not "${cell('locale').slice(0, 40)}"`);
   const timezone = readTimezone(cell('timezone') || defaults.timezone);
   if (!timezone) return invalid(`"${cell('timezone').slice(0, 60)}" is not an IANA time zone such as Africa/Casablanca`);
+  const preferredHour = cell('preferred_hour') ? readHour(cell('preferred_hour')) : defaults.hour;
+  if (preferredHour === null) return invalid(`preferred_hour must be a whole hour from 0 to 23, not "${cell('preferred_hour').slice(0, 40)}"`);
+  const preferredWeekday = cell('preferred_weekday') ? readWeekday(cell('preferred_weekday')) : defaults.weekday;
+  if (preferredWeekday === null) return invalid(`preferred_weekday must be 1 (Monday) to 7 (Sunday) or a day's name, not "${cell('preferred_weekday').slice(0, 40)}"`);
   const consentAt = cell('consent_at') ? readTime(cell('consent_at')) : defaults.now;
   if (!consentAt) return invalid(`consent_at must be a date such as 2025-03-01 or 2025-03-01T10:00:00Z, not "${cell('consent_at').slice(0, 40)}"`);
   if (consentAt.getTime() > defaults.now.getTime()) return invalid('consent_at is in the future');
@@ -99,7 +112,7 @@ export function readImportRow(fields: string[], header: ImportHeader, defaults: 
   if (consentIp && !/^(?:[0-9.]{7,15}|[0-9a-f:.]{2,45})$/i.test(consentIp)) return invalid(`"${consentIp.slice(0, 60)}" is not an IP address`);
   const note = cell('consent_source') || defaults.consentNote;
   return {
-    email, name: name || null, frequency, locale, timezone, consentAt, consentIp: consentIp || null,
+    email, name: name || null, frequency, locale, timezone, preferredHour, preferredWeekday, consentAt, consentIp: consentIp || null,
     consentNote: note ? note.slice(0, MAX_NOTE) : null, suppressedElsewhere: cell('suppressed_at') !== '',
   };
 }
@@ -118,6 +131,20 @@ function readTimezone(tz: string): string | null {
     if (zones.size < 1000) zones.set(tz, known);
   }
   return known;
+}
+
+/** `7`, `07` or `07:00`; null for anything else. */
+function readHour(value: string): number | null {
+  const m = /^(\d{1,2})(?::00)?$/.exec(value);
+  const h = m ? Number(m[1]) : -1;
+  return h >= 0 && h <= 23 ? h : null;
+}
+
+/** `1`–`7` (ISO, Monday first), or the day's name in English or Arabic; null for anything else. */
+function readWeekday(value: string): number | null {
+  if (/^[1-7]$/.test(value)) return Number(value);
+  const name = value.toLowerCase().replace(/^يوم\s+/, '').replace(/[أإآ]/g, 'ا');
+  return WEEKDAYS[name] ?? null;
 }
 
 function readTime(value: string): Date | null {

@@ -69,7 +69,9 @@ export async function importSubscribers(deps: ImportDeps, records: AsyncIterable
   const existing = new Set<string>();
   for await (const keys of allEmailKeys(deps.db)) for (const k of keys) existing.add(k);
   const firstLine = new Map<string, number>();
-  const defaults = { now, timezone: deps.config.DIGEST_TIMEZONE, consentNote: opts.consentNote?.trim() || null };
+  const defaults = {
+    now, timezone: deps.config.DIGEST_TIMEZONE, hour: deps.config.DIGEST_HOUR, weekday: deps.config.DIGEST_WEEKDAY, consentNote: opts.consentNote?.trim() || null,
+  };
   let header: ReturnType<typeof readImportHeader> | undefined;
   let pending: Pending[] = [];
 
@@ -135,7 +137,9 @@ function newSubscriber(deps: ImportDeps, f: ImportedFields, now: Date): Subscrib
     status: 'confirmed',
     frequency: f.frequency,
     timezone: f.timezone,
-    preferredHour: deps.config.DIGEST_HOUR,
+    preferredHour: f.preferredHour,
+    preferredWeekday: f.preferredWeekday,
+    segmentKey: 'all',
     locale: f.locale,
     createdAt: now,
     updatedAt: now,

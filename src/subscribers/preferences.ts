@@ -6,7 +6,7 @@ import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import type { SubscriberRow } from '../storage/schema.js';
 import { findSubscriberById, findSubscriberTopics, updateSubscriberWithTopics, type TopicIds } from '../storage/subscribers.js';
-import { requireHour, requireLocale, requireTimeZone, resolveTopics, type Frequency, type SubscriberLocale } from './choices.js';
+import { requireHour, requireLocale, requireTimeZone, requireWeekday, resolveTopics, type Frequency, type SubscriberLocale } from './choices.js';
 import { signToken, verifyToken } from './tokens.js';
 
 export type PreferencesInput = {
@@ -16,6 +16,8 @@ export type PreferencesInput = {
   authors: string[];
   timezone: string;
   preferredHour: number;
+  /** The weekly digest's day, ISO 1 (Monday) … 7 (Sunday); absent: the current day stays. */
+  preferredWeekday?: number | undefined;
   locale: SubscriberLocale;
 };
 
@@ -41,7 +43,7 @@ export async function readPreferences(deps: Deps, token: string): Promise<Prefer
 /**
  * Replaces the reader's choices, subscriber row and topics in one batch; the status is left
  * alone (saving never subscribes or unsubscribes). Throws `invalid_token`, or
- * `invalid_request` for an unknown slug, time zone, hour or locale.
+ * `invalid_request` for an unknown slug, time zone, hour, weekday or locale.
  */
 export async function savePreferences(deps: Deps, token: string, input: PreferencesInput): Promise<Preferences> {
   const s = await subscriberForToken(deps, 'preferences', token);
@@ -49,6 +51,7 @@ export async function savePreferences(deps: Deps, token: string, input: Preferen
     frequency: input.frequency,
     timezone: requireTimeZone(input.timezone),
     preferredHour: requireHour(input.preferredHour),
+    preferredWeekday: input.preferredWeekday === undefined ? s.preferredWeekday : requireWeekday(input.preferredWeekday),
     locale: requireLocale(input.locale),
     updatedAt: deps.clock.now(),
   };

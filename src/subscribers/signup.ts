@@ -10,11 +10,11 @@ import { renderConfirmation } from '../email/confirmation.js';
 import { isUniqueViolation } from '../storage/db.js';
 import { hitRateLimit } from '../storage/rate-limits.js';
 import type { SubscriberRow } from '../storage/schema.js';
-import { findSubscriberByEmail, insertSubscriberWithTopics, updateSubscriberWithTopics } from '../storage/subscribers.js';
+import { findSubscriberByEmail, insertSubscriberWithTopics, segmentKeyOf, updateSubscriberWithTopics } from '../storage/subscribers.js';
 import { findSuppression } from '../storage/suppressions.js';
 import { normalizeEmail } from './address.js';
 import { addressKey } from './address-key.js';
-import { requireHour, requireLocale, requireTimeZone, resolveTopics, type SubscriberLocale } from './choices.js';
+import { requireHour, requireLocale, requireWeekday, requireTimeZone, resolveTopics, type SubscriberLocale } from './choices.js';
 import { signToken, TOKEN_TTL_MS } from './tokens.js';
 
 export type SignupRequest = {
@@ -32,6 +32,8 @@ export type SignupRequest = {
   authors?: string[] | undefined;
   /** Local hour (0–23) of delivery; DIGEST_HOUR when absent. */
   preferredHour?: number | undefined;
+  /** Weekly readers: ISO weekday 1 (Monday) … 7 (Sunday); DIGEST_WEEKDAY when absent. */
+  preferredWeekday?: number | undefined;
   /** Language of emails and pages; Arabic when absent. */
   locale?: SubscriberLocale | undefined;
 };
@@ -54,6 +56,7 @@ export async function signUp(deps: Deps, req: SignupRequest): Promise<void> {
   const email = normalizeEmail(req.email);
   const timezone = requireTimeZone(req.timezone ?? config.DIGEST_TIMEZONE);
   const preferredHour = requireHour(req.preferredHour ?? config.DIGEST_HOUR);
+  const preferredWeekday = requireWeekday(req.preferredWeekday ?? config.DIGEST_WEEKDAY);
   const locale = requireLocale(req.locale ?? 'ar');
   const topics = await resolveTopics(db, req);
   const now = clock.now();
@@ -62,7 +65,7 @@ export async function signUp(deps: Deps, req: SignupRequest): Promise<void> {
   if (suppression || existing?.suppressedAt || existing?.erasedAt || existing?.status === 'confirmed') return;
   if (!(await mayMailConfirmation(deps, existing, key, now))) return;
 
-  const fields = { name: req.name?.trim() || null, frequency: req.frequency, timezone, preferredHour, locale };
+  const fields = { name: req.name?.trim() || null, frequency: req.frequency, timezone, preferredHour, preferredWeekday, locale };
   const consent = {
     consentAt: now,
     consentIp: req.ip ?? null,
@@ -77,7 +80,7 @@ export async function signUp(deps: Deps, req: SignupRequest): Promise<void> {
     subscriber = { ...existing, ...pending };
     await updateSubscriberWithTopics(db, existing.id, pending, topics);
   } else {
-    subscriber = { id: ids.next(), email, ...pending, createdAt: now, unsubscribedAt: null, softBounces: 0, suppressedAt: null, erasedAt: null };
+    subscriber = { id: ids.next(), email, ...pending, segmentKey: segmentKeyOf(topics), createdAt: now, unsubscribedAt: null, softBounces: 0, suppressedAt: null, erasedAt: null };
     try {
       await insertSubscriberWithTopics(db, subscriber, topics);
     } catch (err) {

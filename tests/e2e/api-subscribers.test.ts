@@ -72,6 +72,15 @@ describe('partner API on Node behind a proxy', () => {
     expect(query<{ consent_ip: string }>('SELECT consent_ip FROM subscribers WHERE email = ?', 'proxy@example.com')).toEqual([{ consent_ip: '203.0.113.7' }]);
   });
 
+  it('records the weekly digest\'s day in the SQLite file, and refuses one outside 1–7 by field', async () => {
+    expect((await signUp({ email: 'thursday@example.com', frequency: 'weekly', preferredWeekday: 4 }, '198.51.100.20')).status).toBe(202);
+    expect(query('SELECT frequency, preferred_weekday FROM subscribers WHERE email = ?', 'thursday@example.com')).toEqual([{ frequency: 'weekly', preferred_weekday: 4 }]);
+    const refused = await signUp({ email: 'no-day@example.com', preferredWeekday: 8 }, '198.51.100.21');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { code: 'invalid_request', details: { fields: [{ path: 'preferredWeekday' }] } } });
+    expect(query('SELECT id FROM subscribers WHERE email = ?', 'no-day@example.com')).toEqual([]);
+  });
+
   it('throttles a flood from one client with 429 and Retry-After while another client signs up', async () => {
     for (let i = 0; i < 5; i++) expect((await signUp({ email: `flood${i}@example.com` }, `10.0.0.${i}, 203.0.113.66`)).status).toBe(202);
     const refused = await signUp({ email: 'flood5@example.com' }, '10.0.0.9, 203.0.113.66');

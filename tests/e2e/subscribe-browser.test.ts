@@ -67,8 +67,11 @@ afterAll(async () => {
 
 const query = <T>(sql: string, ...params: unknown[]): T[] => queryDb<T>(dbPath, sql, ...params);
 
-type SubscriberRecord = { id: string; status: string; frequency: string; timezone: string; preferred_hour: number; locale: string; name: string | null };
-const subscriberRow = (email: string) => query<SubscriberRecord>('SELECT id, status, frequency, timezone, preferred_hour, locale, name FROM subscribers WHERE email = ?', email)[0];
+type SubscriberRecord = {
+  id: string; status: string; frequency: string; timezone: string; preferred_hour: number; preferred_weekday: number; locale: string; name: string | null;
+};
+const subscriberRow = (email: string) =>
+  query<SubscriberRecord>('SELECT id, status, frequency, timezone, preferred_hour, preferred_weekday, locale, name FROM subscribers WHERE email = ?', email)[0];
 const chosenSections = (id: string) =>
   query<{ slug: string }>("SELECT s.slug FROM subscriber_topics t JOIN sections s ON s.id = t.term_id WHERE t.subscriber_id = ? AND t.kind = 'section' ORDER BY s.slug", id).map((r) => r.slug);
 
@@ -95,17 +98,21 @@ describe('subscribing in a browser', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe('ar');
       expect(await page.locator('#timezone').inputValue(), 'the browser filled in its time zone').toBe('Asia/Riyadh');
       expect(await page.locator('#preferredHour').inputValue()).toBe('7');
+      // The weekly digest's day: hidden by the page's script while "daily" is ticked.
+      expect(await page.getByLabel('يوم وصول النشرة الأسبوعية').isVisible()).toBe(false);
       await expectReadableOnAPhone(page, errors);
       await page.screenshot({ path: join(tmpdir(), 'subscribe-ar.png'), fullPage: true });
 
       await page.getByLabel('بريدك الإلكتروني').fill(email);
       await page.getByLabel('اسمك (اختياري)').fill('ليلى');
       await page.getByLabel('أسبوعيًا').check();
+      expect(await page.getByLabel('يوم وصول النشرة الأسبوعية').inputValue(), 'DIGEST_WEEKDAY: Saturday').toBe('6');
+      await page.getByLabel('يوم وصول النشرة الأسبوعية').selectOption({ label: 'الخميس' });
       await page.getByLabel('رأي').check();
       await page.getByRole('button', { name: 'اشترك' }).click();
       expect(await heading(page)).toBe('تحقّق من بريدك');
       const pending = subscriberRow(email)!;
-      expect(pending).toMatchObject({ status: 'pending', frequency: 'weekly', timezone: 'Asia/Riyadh', preferred_hour: 7, locale: 'ar', name: 'ليلى' });
+      expect(pending).toMatchObject({ status: 'pending', frequency: 'weekly', timezone: 'Asia/Riyadh', preferred_hour: 7, preferred_weekday: 4, locale: 'ar', name: 'ليلى' });
       expect(chosenSections(pending.id)).toEqual(['opinion']);
 
       const confirmation = await simpleParser((await smtp.waitForMessage(email, 1)).raw);
@@ -124,13 +131,16 @@ describe('subscribing in a browser', () => {
       expect(await page.getByLabel('أسبوعيًا').isChecked()).toBe(true);
       expect(await page.getByLabel('رأي').isChecked()).toBe(true);
       expect(await page.getByLabel('اقتصاد').isChecked()).toBe(false);
+      expect(await page.getByLabel('يوم وصول النشرة الأسبوعية').inputValue()).toBe('4');
+      await page.getByLabel('يوم وصول النشرة الأسبوعية').selectOption('1');
       await page.getByLabel('ساعة وصول النشرة').selectOption('20');
       await page.getByLabel('رأي').uncheck();
       await page.getByLabel('اقتصاد').check();
       await page.getByRole('button', { name: 'احفظ التفضيلات' }).click();
       expect(await page.getByRole('status').innerText()).toBe('حُفظت تفضيلاتك.');
       expect(await page.getByLabel('ساعة وصول النشرة').inputValue()).toBe('20');
-      expect(subscriberRow(email)).toMatchObject({ preferred_hour: 20, frequency: 'weekly', timezone: 'Asia/Riyadh' });
+      expect(await page.getByLabel('يوم وصول النشرة الأسبوعية').inputValue()).toBe('1');
+      expect(subscriberRow(email)).toMatchObject({ preferred_hour: 20, preferred_weekday: 1, frequency: 'weekly', timezone: 'Asia/Riyadh' });
       expect(chosenSections(pending.id)).toEqual(['economy']);
       await expectReadableOnAPhone(page, errors);
       await page.screenshot({ path: join(tmpdir(), 'preferences-ar.png'), fullPage: true });
@@ -167,6 +177,26 @@ describe('subscribing in a browser', () => {
     }
   });
 
+  it('without scripts: the weekly digest\'s day is always there, and is saved', async () => {
+    const email = 'noscript@example.test';
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'ar-MA', javaScriptEnabled: false });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/subscribe`);
+      const day = page.getByLabel('يوم وصول النشرة الأسبوعية');
+      expect(await page.getByLabel('يوميًا').isChecked()).toBe(true);
+      expect(await day.isVisible()).toBe(true);
+      await page.getByLabel('بريدك الإلكتروني').fill(email);
+      await page.getByLabel('أسبوعيًا').check();
+      await day.selectOption({ label: 'الأحد' });
+      await page.getByRole('button', { name: 'اشترك' }).click();
+      expect(await heading(page)).toBe('تحقّق من بريدك');
+      expect(subscriberRow(email)).toMatchObject({ status: 'pending', frequency: 'weekly', preferred_weekday: 7, timezone: 'Africa/Casablanca' });
+    } finally {
+      await context.close();
+    }
+  });
+
   it('in English with ?lang=en: the pages and the confirmation email', async () => {
     const email = 'sam@example.test';
     const { context, page, errors } = await phone('fr-FR', 'Europe/London');
@@ -176,10 +206,17 @@ describe('subscribing in a browser', () => {
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
       expect(await page.locator('#timezone').inputValue()).toBe('Europe/London');
       await page.getByLabel('Your email address').fill(email);
+      const day = page.getByLabel('Day of the weekly newsletter');
+      expect(await day.isVisible(), 'hidden while "Daily" is ticked').toBe(false);
+      await page.getByLabel('Weekly', { exact: true }).check();
+      expect(await day.isVisible()).toBe(true);
+      await day.selectOption({ label: 'Tuesday' });
+      await page.getByLabel('Daily', { exact: true }).check(); // back to daily: the day hides, and is still sent
+      expect(await day.isVisible()).toBe(false);
       await page.getByLabel('اقتصاد').check(); // section names stay as the editors wrote them
       await page.getByRole('button', { name: 'Subscribe' }).click();
       expect(await heading(page)).toBe('Check your inbox');
-      expect(subscriberRow(email)).toMatchObject({ status: 'pending', locale: 'en', frequency: 'daily', timezone: 'Europe/London' });
+      expect(subscriberRow(email)).toMatchObject({ status: 'pending', locale: 'en', frequency: 'daily', preferred_weekday: 2, timezone: 'Europe/London' });
 
       const confirmation = await simpleParser((await smtp.waitForMessage(email, 1)).raw);
       expect(confirmation.subject).toBe(`Confirm your subscription to ${SITE_NAME}`);

@@ -20,9 +20,12 @@ export async function addSubscriber(deps: Deps, overrides: Partial<SubscriberRow
     frequency: 'daily',
     timezone: 'Africa/Casablanca',
     preferredHour: 7,
+    preferredWeekday: 6,
+    segmentKey: 'all',
     createdAt: now,
     updatedAt: now,
-    confirmedAt: now,
+    // An established reader: confirmed before any digest moment a test is likely to tick at.
+    confirmedAt: new Date(now.getTime() - 30 * 86_400_000),
     unsubscribedAt: null,
     confirmationSentAt: now,
     consentAt: now,

@@ -99,8 +99,8 @@ describe('GET /api/admin/subscribers', () => {
     ]);
     await deps.db.insert(authors).values({ id: 'auth-1', slug: 'layla-benali', name: 'ليلى بنعلي', createdAt: deps.clock.now() });
     const s = await addSubscriber(deps, {
-      email: 'Layla@example.ma', name: 'ليلى', frequency: 'weekly', locale: 'en', timezone: 'Europe/Paris', preferredHour: 9,
-      consentIp: '203.0.113.7', consentUserAgent: 'Firefox', consentSource: 'api', suppressedAt: new Date('2026-11-28T10:00:00Z'),
+      email: 'Layla@example.ma', name: 'ليلى', frequency: 'weekly', locale: 'en', timezone: 'Europe/Paris', preferredHour: 9, preferredWeekday: 4,
+      confirmedAt: deps.clock.now(), consentIp: '203.0.113.7', consentUserAgent: 'Firefox', consentSource: 'api', suppressedAt: new Date('2026-11-28T10:00:00Z'),
     });
     await deps.db.insert(subscriberTopics).values([
       { subscriberId: s.id, kind: 'section', termId: 'sec-1' },
@@ -109,7 +109,7 @@ describe('GET /api/admin/subscribers', () => {
     ]);
     const expected = {
       id: s.id, email: 'Layla@example.ma', name: 'ليلى', status: 'confirmed', frequency: 'weekly', timezone: 'Europe/Paris',
-      preferredHour: 9, locale: 'en', sections: ['analysis', 'opinion'], authors: ['layla-benali'],
+      preferredHour: 9, preferredWeekday: 4, locale: 'en', sections: ['analysis', 'opinion'], authors: ['layla-benali'],
       createdAt: '2026-11-29T08:00:00.000Z', confirmedAt: '2026-11-29T08:00:00.000Z', unsubscribedAt: null,
       suppressedAt: '2026-11-28T10:00:00.000Z', erasedAt: null,
       consent: { at: '2026-11-29T08:00:00.000Z', ip: '203.0.113.7', userAgent: 'Firefox', source: 'api', policyVersion: '2026-11', confirmedAt: '2026-11-29T08:00:00.000Z' },
@@ -203,7 +203,7 @@ describe('GET /api/admin/subscribers', () => {
 describe('GET /api/admin/subscribers/export', () => {
   it('streams a UTF-8 CSV with a BOM that parses back to the listed rows, formulas defused', async () => {
     await addAll([
-      { email: 'laila@example.ma', name: 'ليلى بنعلي', consentIp: '2001:db8::1', consentUserAgent: 'Mozilla/5.0 (X11; Linux), "quoted"' },
+      { email: 'laila@example.ma', name: 'ليلى بنعلي', consentIp: '2001:db8::1', consentUserAgent: 'Mozilla/5.0 (X11; Linux), "quoted"', preferredWeekday: 1 },
       { email: 'formula@example.com', name: '=HYPERLINK("http://evil.example","click")', consentUserAgent: '@SUM(A1)' },
       { email: 'lines@example.com', name: 'سطر أول\r\nسطر ثان, وفاصلة', consentUserAgent: '-2+3' },
       { email: 'plus@example.com', name: '+212 600', consentUserAgent: '\tTabbed', status: 'unsubscribed', unsubscribedAt: deps.clock.now() },
@@ -219,6 +219,9 @@ describe('GET /api/admin/subscribers/export', () => {
     expect(text.endsWith('\r\n')).toBe(true);
     const [header, ...rows] = parseCsv(text.slice(1));
     expect(header).toEqual(EXPORT_COLUMNS);
+    // Columns added later go at the end: files read by position keep their meaning.
+    expect(EXPORT_COLUMNS.slice(-2)).toEqual(['consent_confirmed_at', 'preferred_weekday']);
+    expect(EXPORT_COLUMNS.slice(5, 8)).toEqual(['timezone', 'preferred_hour', 'locale']);
     const listed = (await list()).items;
     const asText = (v: unknown) => (v === null ? '' : String(v));
     const defused = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
@@ -226,12 +229,14 @@ describe('GET /api/admin/subscribers/export', () => {
       [
         s.id, s.email, s.name, s.status, s.frequency, s.timezone, s.preferredHour, s.locale, s.sections.join(' '), s.authors.join(' '),
         s.softBounces, s.createdAt, s.updatedAt, s.confirmationSentAt, s.confirmedAt, s.unsubscribedAt, s.suppressedAt, s.erasedAt,
-        s.consent.at, s.consent.ip, s.consent.userAgent, s.consent.source, s.consent.policyVersion, s.consent.confirmedAt,
+        s.consent.at, s.consent.ip, s.consent.userAgent, s.consent.source, s.consent.policyVersion, s.consent.confirmedAt, s.preferredWeekday,
       ].map((v) => defused(asText(v))),
     );
     expect(rows).toEqual(expected);
     const byEmail = new Map(rows.map((r) => [r[1], r]));
     expect(byEmail.get('laila@example.ma')?.[2]).toBe('ليلى بنعلي');
+    expect(byEmail.get('laila@example.ma')?.at(-1)).toBe('1'); // preferred_weekday: Monday
+    expect(byEmail.get('plus@example.com')?.at(-1)).toBe('6');
     expect(byEmail.get('formula@example.com')?.[2]).toBe(`'=HYPERLINK("http://evil.example","click")`);
     expect(byEmail.get('formula@example.com')?.[20]).toBe(`'@SUM(A1)`);
     expect(byEmail.get('lines@example.com')?.[2]).toBe('سطر أول\r\nسطر ثان, وفاصلة');
@@ -249,7 +254,7 @@ describe('GET /api/admin/subscribers/export', () => {
     const now = deps.clock.now();
     const rows: SubscriberRow[] = Array.from({ length: 2 * EXPORT_PAGE_SIZE + 3 }, (_, i) => ({
       id: deps.ids.next(), email: `bulk${i}@example.com`, name: `قارئ ${i}`, status: 'confirmed', frequency: 'daily',
-      timezone: 'Africa/Casablanca', preferredHour: 7, createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null,
+      timezone: 'Africa/Casablanca', preferredHour: 7, preferredWeekday: 6, segmentKey: 'all', createdAt: now, updatedAt: now, confirmedAt: now, unsubscribedAt: null,
       confirmationSentAt: null, consentAt: now, consentIp: null, consentUserAgent: null, consentSource: 'import',
       consentPolicyVersion: '2026-11', locale: 'ar', softBounces: 0, suppressedAt: null, erasedAt: null,
     }));
@@ -319,7 +324,7 @@ describe('DELETE /api/admin/subscribers/:id (erase)', () => {
     expect(await deps.db.select().from(suppressions).all()).toEqual(suppressionBefore);
     expect(suppressionBefore).toEqual([expect.objectContaining({ addressKey: key })]);
     const failed = (await deps.db.select().from(deliveries).all()).find((d) => d.subscriberId === victim.id);
-    expect(failed).toMatchObject({ status: 'failed' });
+    expect(failed).toMatchObject({ status: 'bounced' });
     expect(failed?.error).toContain('550 5.1.1 <[erased]>');
     const erased = (await (await get(`${BASE}/${victim.id}`)).json()) as SubscriberJson;
     expect(erased).toMatchObject({

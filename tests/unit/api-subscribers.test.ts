@@ -73,6 +73,22 @@ describe('POST /api/subscribers', () => {
     expect(answers[0]?.status).toBe(202);
   });
 
+  it('records the weekly digest\'s day, DIGEST_WEEKDAY when none is sent', async () => {
+    expect((await post({ email: 'tue@example.com', frequency: 'weekly', preferredWeekday: 2 })).status).toBe(202);
+    expect((await post({ email: 'sat@example.com', frequency: 'weekly' }, { ip: '198.51.100.2' })).status).toBe(202);
+    expect((await findSubscriberByEmail(deps.db, 'tue@example.com'))?.preferredWeekday).toBe(2);
+    expect((await findSubscriberByEmail(deps.db, 'sat@example.com'))?.preferredWeekday).toBe(6);
+  });
+
+  it.each([0, 8, 'x', 2.5, null, '3'])('refuses the day %j with 400 naming the field preferredWeekday, and records nothing', async (day) => {
+    const res = await post({ email: 'day@example.com', frequency: 'weekly', preferredWeekday: day });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'invalid_request', details: { fields: [{ path: 'preferredWeekday', message: expect.stringContaining('1 (Monday) to 7 (Sunday)') }] } },
+    });
+    expect(await findSubscriberByEmail(deps.db, 'day@example.com')).toBeUndefined();
+  });
+
   it.each([
     ['an unknown field', { email: 'a@example.com', admin: true }],
     ['an email over 254 characters', { email: `${'a'.repeat(60)}@${'b'.repeat(190)}.example.com` }],
@@ -257,11 +273,27 @@ describe('preferences and unsubscribe by token', () => {
     const t = await token('preferences', s.id);
     const got = await send(`/api/subscribers/preferences?token=${t}`, { method: 'GET' });
     expect(got.status).toBe(200);
-    expect(await got.json()).toMatchObject({ email: 'prefs@example.com', name: 'سعيد', status: 'confirmed', frequency: 'daily', timezone: 'Africa/Casablanca', preferredHour: 7, locale: 'ar' });
+    expect(await got.json()).toMatchObject({
+      email: 'prefs@example.com', name: 'سعيد', status: 'confirmed', frequency: 'daily', timezone: 'Africa/Casablanca', preferredHour: 7, preferredWeekday: 6, locale: 'ar',
+    });
     const put = await send(`/api/subscribers/preferences?token=${t}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ frequency: 'weekly' }) });
     expect(put.status).toBe(200);
-    expect(await put.json()).toMatchObject({ frequency: 'weekly' });
+    expect(await put.json()).toMatchObject({ frequency: 'weekly', preferredWeekday: 6 });
     expect((await findSubscriberByEmail(deps.db, 'prefs@example.com'))?.frequency).toBe('weekly');
+  });
+
+  it('changes the weekly digest\'s day, keeps it when left out, and refuses one that is not 1–7', async () => {
+    const s = await addSubscriber(deps, { email: 'day@example.com', frequency: 'weekly', preferredWeekday: 3 });
+    const path = `/api/subscribers/preferences?token=${await token('preferences', s.id)}`;
+    const put = (body: unknown) => send(path, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(await (await put({ preferredWeekday: 5 })).json()).toMatchObject({ preferredWeekday: 5, frequency: 'weekly' });
+    expect(await (await put({ preferredHour: 20 })).json()).toMatchObject({ preferredWeekday: 5, preferredHour: 20 });
+    for (const day of [0, 8, 'x']) {
+      const bad = await put({ preferredWeekday: day });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request', details: { fields: [{ path: 'preferredWeekday' }] } } });
+    }
+    expect((await findSubscriberByEmail(deps.db, 'day@example.com'))?.preferredWeekday).toBe(5);
   });
 
   it('keeps the sections and authors chosen at sign-up, changes them by slug, and refuses unknown ones', async () => {

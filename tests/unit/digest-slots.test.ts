@@ -6,6 +6,8 @@ const content = (title: string): DigestContent => ({
   subject: 'النشرة اليومية',
   preheader: title,
   dateLabel: 'السبت 29 نوفمبر 2026',
+  archiveUrl: 'https://nashra.test/newsletter/archive/e1',
+  followingLabel: '',
   articles: [{ title, link: 'https://site.test/a', author: 'ليلى', section: 'رأي', excerpt: 'مقتطف [[x]]', dateLabel: '29 نوفمبر 2026', image: null }],
 });
 

@@ -51,17 +51,21 @@ describe('digest editions', () => {
     expect(header).not.toMatch(/[\r\n]/);
   });
 
-  it('sends the day\'s edition, once, to a reader confirmed after it went out', async () => {
+  it('sends a reader confirmed after today\'s moment their first digest the next day, and one confirmed before it today\'s', async () => {
     await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
     await addSubscriber(deps, { email: 'early@example.com' });
     await tick('2026-11-29T08:00:00Z');
     const [done] = await deps.db.select().from(editions).all();
     expect(done?.status).toBe('sent');
-    await addSubscriber(deps, { email: 'late@example.com' });
+    await addSubscriber(deps, { email: 'late@example.com', confirmedAt: new Date('2026-11-29T15:00:00Z') });
     await tick('2026-11-29T15:00:00Z');
     await tick('2026-11-29T15:01:00Z');
-    expect(deps.mailer.sent.map((m) => m.to)).toEqual(['early@example.com', 'late@example.com']);
-    expect((await deps.db.select().from(editions).all()).map((e) => e.status)).toEqual(['sent']);
+    expect(deps.mailer.sent.map((m) => m.to)).toEqual(['early@example.com']);
+    deps.clock.set('2026-11-30T05:00:00Z');
+    await addArticle(deps, { publishedAt: '2026-11-30T05:00:00Z' });
+    await tick('2026-11-30T06:00:00Z');
+    expect(deps.mailer.sent.map((m) => m.to).sort()).toEqual(['early@example.com', 'early@example.com', 'late@example.com']);
+    expect((await deps.db.select().from(editions).all()).map((e) => e.status)).toEqual(['sent', 'sent']);
   });
 
   it('waits for the local hour, and catches up a missed period once', async () => {

@@ -53,7 +53,7 @@ function record(id: string, urls: { canonicalUrl: string; imageUrl: string }): A
   return {
     id, slug: `slug-"<&>-${id}`, title: TITLE, summary: SUMMARY, contentHtml: CONTENT, language: 'ar',
     sectionId: 'sec', authorId: 'aut', imageType: 'IMAGE/JPG ', imageLength: 51234, imageAlt: ALT,
-    status: 'published', publishedAt: AT, createdAt: AT, updatedAt: EDITED, ...urls,
+    status: 'published', publishedAt: AT, listedAt: AT, createdAt: AT, updatedAt: EDITED, ...urls,
     section: { id: 'sec', slug: `opinion"<&>\r\n'x`, name: SECTION, isCommentary: true },
     author: { id: 'aut', slug: 'writer"<', name: AUTHOR },
     tags: [{ id: 'tag', slug: 'tag-"<&>', name: TAG }, { id: 'none', slug: 'nameless', name: '' }],

@@ -1,10 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DomUtils } from 'htmlparser2';
 import { findSubscriberByEmail, findSubscriberTopics } from '../../src/storage/subscribers.js';
 import { signToken } from '../../src/subscribers/tokens.js';
 import { createTestApp, createTestDeps, type TestDeps } from '../support/deps.js';
 import { addArticle } from '../support/fixtures.js';
 import {
-  byId, checkedValues, formAction, formPost, holdBackgroundWork, hrefs, invalidControls, linkIn, offeredValues, parsePage, selectedOption, unlabelledControls,
+  byId, checkedValues, elements, formAction, formPost, holdBackgroundWork, hrefs, invalidControls, linkIn, offeredValues, parsePage, selectedOption, unlabelledControls,
+  type Page,
 } from './subscription-support.js';
 
 let deps: TestDeps;
@@ -26,6 +28,8 @@ const post = (path: string, fields: Record<string, string | string[]>, headers: 
   app.request(path, formPost(fields, { 'user-agent': 'Test/1.0', ...headers }), fromPeer('203.0.113.7'));
 const settle = () => Promise.all(deps.deferred);
 const pageOf = async (res: Response) => parsePage(await res.text());
+/** The text of the `<label for=id>`. */
+const labelOf = (page: Page, id: string) => DomUtils.textContent(elements(page, (el) => el.name === 'label' && el.attribs.for === id)[0]!).trim();
 
 describe('the sign-up page', () => {
   it('is an accessible Arabic form offering the sections and authors that have published articles', async () => {
@@ -41,6 +45,7 @@ describe('the sign-up page', () => {
     expect(checkedValues(page, 'frequency')).toEqual(['daily']);
     expect(selectedOption(page, 'timezone')).toBe('Asia/Amman');
     expect(selectedOption(page, 'preferredHour')).toBe('6');
+    expect(selectedOption(page, 'preferredWeekday')).toBe('6'); // DIGEST_WEEKDAY: Saturday
     expect(unlabelledControls(page)).toEqual([]);
     expect(html).toContain('Intl.DateTimeFormat().resolvedOptions().timeZone');
     expect(byId(page, 'website')).toBeDefined(); // the honeypot
@@ -71,19 +76,68 @@ describe('the sign-up page', () => {
   });
 });
 
+describe('the weekly digest\'s day on the sign-up page', () => {
+  it('is a select of the weekdays by Arabic name, labelled for the weekly digest, present without scripts', async () => {
+    const html = await (await app.request('/subscribe')).text();
+    const page = parsePage(html);
+    const select = byId(page, 'preferredWeekday')!;
+    const options = DomUtils.findAll((el) => el.name === 'option', select.children).map((o) => [o.attribs.value, DomUtils.textContent(o)]);
+    expect(options).toEqual([['6', 'السبت'], ['7', 'الأحد'], ['1', 'الاثنين'], ['2', 'الثلاثاء'], ['3', 'الأربعاء'], ['4', 'الخميس'], ['5', 'الجمعة']]);
+    expect(labelOf(page, 'preferredWeekday')).toBe('يوم وصول النشرة الأسبوعية');
+    expect(byId(page, 'preferredWeekday-hint') && DomUtils.textContent(byId(page, 'preferredWeekday-hint')!)).toContain('للنشرة الأسبوعية وحدها');
+    expect(select.attribs['aria-describedby']).toBe('preferredWeekday-hint');
+    // Nothing hides it in the HTML itself: only the page's script may, while "daily" is ticked.
+    expect(byId(page, 'preferredWeekday-field')?.attribs.hidden).toBeUndefined();
+    expect(html).toContain("getElementById('preferredWeekday-field')");
+  });
+
+  it('says the hour is the reader\'s local time', async () => {
+    const ar = parsePage(await (await app.request('/subscribe')).text());
+    expect(labelOf(ar, 'preferredHour')).toBe('ساعة وصول النشرة بتوقيتك المحلي');
+    expect(DomUtils.textContent(byId(ar, 'preferredHour-hint')!)).toBe('الساعة في منطقتك الزمنية المختارة أعلاه، لا بتوقيت الموقع.');
+    const en = parsePage(await (await app.request('/subscribe?lang=en')).text());
+    expect(labelOf(en, 'preferredHour')).toBe('Delivery time, in your local time');
+  });
+
+  it('names the days in English with ?lang=en', async () => {
+    const page = parsePage(await (await app.request('/subscribe?lang=en')).text());
+    const select = byId(page, 'preferredWeekday')!;
+    expect(DomUtils.findAll((el) => el.name === 'option', select.children).map((o) => DomUtils.textContent(o))).toEqual(
+      ['Saturday', 'Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'],
+    );
+    expect(labelOf(page, 'preferredWeekday')).toBe('Day of the weekly newsletter');
+  });
+
+  it('saves the day chosen, and the default day when the form sends none', async () => {
+    expect((await post('/subscribe', { email: 'thu@example.com', frequency: 'weekly', preferredWeekday: '4' })).status).toBe(200);
+    expect((await findSubscriberByEmail(deps.db, 'thu@example.com'))?.preferredWeekday).toBe(4);
+    expect((await post('/subscribe', { email: 'none@example.com', frequency: 'weekly' })).status).toBe(200);
+    expect((await findSubscriberByEmail(deps.db, 'none@example.com'))?.preferredWeekday).toBe(6);
+  });
+
+  it.each(['0', '8', 'x', '1.5'])('brings the form back with 400 and a message for the day %j', async (day) => {
+    const res = await post('/subscribe', { email: 'bad-day@example.com', frequency: 'weekly', preferredWeekday: day });
+    expect(res.status).toBe(400);
+    const page = await pageOf(res);
+    expect(invalidControls(page)).toEqual([{ name: 'preferredWeekday', described: ['للنشرة الأسبوعية وحدها، أما اليومية فتصل كل يوم.', 'اختر يومًا من أيام الأسبوع.'] }]);
+    expect(selectedOption(page, 'preferredWeekday')).toBe(''); // "choose a day"
+    expect(await findSubscriberByEmail(deps.db, 'bad-day@example.com')).toBeUndefined();
+  });
+});
+
 describe('signing up', () => {
   it('records a pending subscriber with consent and choices, and mails only a confirmation, after the response', async () => {
     const background = holdBackgroundWork(deps);
     const res = await post('/subscribe?lang=ar', {
       email: 'Layla@Example.com', name: 'ليلى', frequency: 'weekly', sections: 'opinion', authors: ['said-idrissi', 'layla-bennani'],
-      timezone: 'Africa/Tunis', preferredHour: '18',
+      timezone: 'Africa/Tunis', preferredHour: '18', preferredWeekday: '5',
     });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('تحقّق من بريدك');
     expect(deps.mailer.sent).toEqual([]); // the request itself sends nothing
     const s = (await findSubscriberByEmail(deps.db, 'Layla@example.com'))!;
     expect(s).toMatchObject({
-      status: 'pending', frequency: 'weekly', name: 'ليلى', timezone: 'Africa/Tunis', preferredHour: 18, locale: 'ar',
+      status: 'pending', frequency: 'weekly', name: 'ليلى', timezone: 'Africa/Tunis', preferredHour: 18, preferredWeekday: 5, locale: 'ar',
       consentSource: 'page', consentIp: '203.0.113.7', consentUserAgent: 'Test/1.0', consentPolicyVersion: '2026-11',
     });
     const topics = await findSubscriberTopics(deps.db, s.id);
@@ -117,7 +171,7 @@ describe('signing up', () => {
       { name: 'email', described: ['هذا العنوان غير صحيح. اكتبه بصيغة مثل name@example.com.'] },
       { name: 'sections', described: ['اختر ما يهمّك، أو لا تختر شيئًا لتصلك كلها.', 'أحد الأقسام المختارة لم يعد متاحًا. راجع اختيارك.'] },
       { name: 'timezone', described: ['اختر منطقتك الزمنية من القائمة.'] },
-      { name: 'preferredHour', described: ['بتوقيت منطقتك الزمنية.', 'اختر ساعة بين 00:00 و23:00.'] },
+      { name: 'preferredHour', described: ['الساعة في منطقتك الزمنية المختارة أعلاه، لا بتوقيت الموقع.', 'اختر ساعة بين 00:00 و23:00.'] },
     ]);
     expect(html).not.toContain('resolvedOptions'); // the reader's choice stays as sent
     expect(await findSubscriberByEmail(deps.db, 'nope')).toBeUndefined();
@@ -135,10 +189,15 @@ describe('signing up', () => {
 
   it('still takes JSON on the same path: 202, the same answer, a 400 JSON error for a bad address', async () => {
     const json = (body: unknown) => app.request('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-    const ok = await json({ email: 'a@example.com', frequency: 'weekly', sections: ['economy'], preferredHour: 9, locale: 'en' });
+    const ok = await json({ email: 'a@example.com', frequency: 'weekly', sections: ['economy'], preferredHour: 9, preferredWeekday: 1, locale: 'en' });
     expect(ok.status).toBe(202);
     expect(await ok.json()).toEqual({ status: 'pending', message: 'Check your inbox to confirm the subscription' });
-    expect(await findSubscriberByEmail(deps.db, 'a@example.com')).toMatchObject({ consentSource: 'api', preferredHour: 9, locale: 'en', frequency: 'weekly' });
+    expect(await findSubscriberByEmail(deps.db, 'a@example.com')).toMatchObject({ consentSource: 'api', preferredHour: 9, preferredWeekday: 1, locale: 'en', frequency: 'weekly' });
+    for (const day of [0, 8, 'x']) {
+      const badDay = await json({ email: 'c@example.com', preferredWeekday: day });
+      expect(badDay.status).toBe(400);
+      expect(await badDay.json()).toMatchObject({ error: { code: 'invalid_request', details: { fields: [{ path: 'preferredWeekday' }] } } });
+    }
     const bad = await json({ email: 'x@y.z\r\nBcc: v@w.x' });
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: { code: 'invalid_request' } });

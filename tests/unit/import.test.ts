@@ -47,6 +47,41 @@ describe('importing subscribers', () => {
     expect(deps.mailer.sent).toEqual([]);
   });
 
+  it('reads the delivery hour and the weekly digest\'s day, by number or by name, DIGEST_HOUR and DIGEST_WEEKDAY when empty', async () => {
+    const report = await run(
+      'email,frequency,preferred_hour,Preferred Weekday\n' +
+        'mon@example.ma,weekly,18,1\n' +
+        'fri@example.ma,weekly,07:00,الجمعة\n' +
+        'sun@example.ma,weekly,0,Sunday\n' +
+        'wed@example.ma,weekly,,يوم الأربعاء\n' +
+        'default@example.ma,,,\n',
+    );
+    expect(report).toMatchObject({ rowsRead: 5, imported: 5, issues: [], ignoredColumns: [] });
+    const rows = await rowsByEmail();
+    const when = (email: string) => ({ hour: rows.get(email)?.preferredHour, day: rows.get(email)?.preferredWeekday });
+    expect(when('mon@example.ma')).toEqual({ hour: 18, day: 1 });
+    expect(when('fri@example.ma')).toEqual({ hour: 7, day: 5 });
+    expect(when('sun@example.ma')).toEqual({ hour: 0, day: 7 });
+    expect(when('wed@example.ma')).toEqual({ hour: 8, day: 3 }); // DIGEST_HOUR is 8 here
+    expect(when('default@example.ma')).toEqual({ hour: 8, day: 6 }); // DIGEST_WEEKDAY: Saturday
+    const other = createTestDeps({ config: { DIGEST_WEEKDAY: '5' } });
+    try {
+      await importSubscribers(other, csvRecords(['email\nx@example.ma\n']));
+      expect((await other.db.select().from(subscribers).all())[0]?.preferredWeekday).toBe(5);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it.each([
+    ['preferred_hour', '24'], ['preferred_hour', '-1'], ['preferred_hour', '7:30'], ['preferred_hour', 'morning'],
+    ['preferred_weekday', '0'], ['preferred_weekday', '8'], ['preferred_weekday', 'x'], ['preferred_weekday', '1.5'],
+  ])('skips a row whose %s is %j, naming the column', async (column, value) => {
+    const report = await run(`email,${column}\nbad@example.ma,${value}\nok@example.ma,\n`);
+    expect(report).toMatchObject({ imported: 1, skipped: { invalid: 1 } });
+    expect(report.issues).toEqual([{ line: 2, reason: 'invalid', message: expect.stringContaining(column) }]);
+  });
+
   it('takes the import time as consent time when the file has none', async () => {
     await run('email\nx@example.ma\n');
     expect((await rowsByEmail()).get('x@example.ma')).toMatchObject({ consentAt: NOW, consentUserAgent: null });
@@ -171,7 +206,9 @@ describe('importing subscribers', () => {
   it('takes back a file exported from Nashra: confirmed readers only, names as they were, nothing suppressed', async () => {
     const source = createTestDeps({ now: '2026-10-01T08:00:00Z' });
     try {
-      const keep = await addSubscriber(source, { email: 'keep@example.ma', name: '=SUM(A1) ليلى', frequency: 'weekly', locale: 'en', timezone: 'Europe/Madrid' });
+      const keep = await addSubscriber(source, {
+        email: 'keep@example.ma', name: '=SUM(A1) ليلى', frequency: 'weekly', locale: 'en', timezone: 'Europe/Madrid', preferredHour: 19, preferredWeekday: 2,
+      });
       await addSubscriber(source, { email: 'left@example.ma', status: 'unsubscribed', unsubscribedAt: source.clock.now() });
       await addSubscriber(source, { email: 'waiting@example.ma', status: 'pending', confirmedAt: null });
       await addSubscriber(source, { email: 'bounced@example.ma', suppressedAt: source.clock.now() });
@@ -185,7 +222,7 @@ describe('importing subscribers', () => {
       );
       const [row] = await deps.db.select().from(subscribers).all();
       expect(row).toMatchObject({
-        email: 'keep@example.ma', name: '=SUM(A1) ليلى', frequency: 'weekly', locale: 'en', timezone: 'Europe/Madrid',
+        email: 'keep@example.ma', name: '=SUM(A1) ليلى', frequency: 'weekly', locale: 'en', timezone: 'Europe/Madrid', preferredHour: 19, preferredWeekday: 2,
         consentAt: keep.consentAt, consentSource: 'import', consentUserAgent: 'import: page',
       });
     } finally {

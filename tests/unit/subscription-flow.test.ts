@@ -6,7 +6,7 @@ import { findSubscriberByEmail, findSubscriberTopics, updateSubscriber } from '.
 import { findOrCreateSection } from '../../src/storage/taxonomy.js';
 import { addressKey } from '../../src/subscribers/address-key.js';
 import { confirmSubscription, readConfirmToken } from '../../src/subscribers/confirm.js';
-import { savePreferences } from '../../src/subscribers/preferences.js';
+import { savePreferences, type PreferencesInput } from '../../src/subscribers/preferences.js';
 import { signUp, type SignupRequest } from '../../src/subscribers/signup.js';
 import { signToken } from '../../src/subscribers/tokens.js';
 import { unsubscribe } from '../../src/subscribers/unsubscribe.js';
@@ -186,10 +186,33 @@ describe('choices through the API', () => {
     ['an unknown author', { authors: ['nobody'] }],
     ['a time zone that is not IANA', { timezone: '+01:00' }],
     ['an hour out of range', { preferredHour: 24 }],
+    ['weekday 0', { preferredWeekday: 0 }],
+    ['weekday 8', { preferredWeekday: 8 }],
+    ['a weekday that is not a whole number', { preferredWeekday: 2.5 }],
   ] as const)('rejects %s with invalid_request and records nothing', async (_, extra) => {
     const err = await signUp(deps, request('choice@example.com', extra as Partial<SignupRequest>)).catch((e: unknown) => e);
     expect(isAppError(err) && err.code).toBe('invalid_request');
     expect(await findSubscriberByEmail(deps.db, 'choice@example.com')).toBeUndefined();
+  });
+
+  it('names the field of a bad weekday', async () => {
+    const err = await signUp(deps, request('day@example.com', { preferredWeekday: 8 })).catch((e: unknown) => e);
+    expect(isAppError(err) && err.details).toEqual({ fields: [{ path: 'preferredWeekday', message: expect.stringContaining('1 (Monday) to 7 (Sunday)') }] });
+  });
+
+  it('keeps the weekday of a sign-up, DIGEST_WEEKDAY by default; saving preferences changes it only when given', async () => {
+    await signUpAndCount('wed@example.com', { frequency: 'weekly', preferredWeekday: 3 });
+    await signUpAndCount('plain@example.com', { frequency: 'weekly' });
+    expect((await findSubscriberByEmail(deps.db, 'plain@example.com'))?.preferredWeekday).toBe(6);
+    const s = (await findSubscriberByEmail(deps.db, 'wed@example.com'))!;
+    expect(s.preferredWeekday).toBe(3);
+    const token = await signToken(deps.config.SECRET_KEY, 'preferences', s.id, deps.clock.now());
+    const choices: PreferencesInput = { frequency: 'weekly', sections: [], authors: [], timezone: 'UTC', preferredHour: 7, locale: 'ar' };
+    expect((await savePreferences(deps, token, choices)).subscriber.preferredWeekday).toBe(3);
+    expect((await savePreferences(deps, token, { ...choices, preferredWeekday: 7 })).subscriber.preferredWeekday).toBe(7);
+    expect((await findSubscriberByEmail(deps.db, 'wed@example.com'))?.preferredWeekday).toBe(7);
+    await expect(savePreferences(deps, token, { ...choices, preferredWeekday: 0 })).rejects.toMatchObject({ code: 'invalid_request' });
+    expect((await findSubscriberByEmail(deps.db, 'wed@example.com'))?.preferredWeekday).toBe(7);
   });
 
   it('stores many topics (more than fit one statement under D1\'s limit) and replaces them together', async () => {

@@ -61,4 +61,13 @@ describe('the dictionaries', () => {
     expect(same).toEqual([]);
     for (const [key, text] of ar) if (!['otherLanguage', 'hour', 'errors.emailInvalid'].includes(key)) expect(text, key).toMatch(/[\u0600-\u06FF]/);
   });
+
+  it('name the seven days in ISO order, Monday first, as Intl does', () => {
+    for (const locale of ['ar', 'en'] as const) {
+      const names = strings(locale).weekdays;
+      // 2026-11-30 is a Monday.
+      const intl = Array.from({ length: 7 }, (_, i) => new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(2026, 10, 30 + i))));
+      expect(names).toEqual(intl);
+    }
+  });
 });

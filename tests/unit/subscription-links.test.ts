@@ -54,6 +54,37 @@ describe('the preference centre', () => {
     expect(await findSubscriberTopics(deps.db, s.id)).toEqual({ sections: [], authors: [] });
   });
 
+  it('shows the weekly digest\'s day chosen at sign-up, and saves a new one', async () => {
+    const confirmed = await signUpAndConfirm(app, deps, 'day@example.com', { frequency: 'weekly', preferredWeekday: '3' });
+    const before = parsePage(await (await app.request(link(confirmed, '/preferences'))).text());
+    expect(selectedOption(before, 'preferredWeekday')).toBe('3');
+    const res = await app.request(formAction(before, '/preferences'), formPost({ frequency: 'weekly', preferredWeekday: '7', timezone: 'Asia/Riyadh', preferredHour: '6', locale: 'ar' }));
+    expect(res.status).toBe(200);
+    expect(selectedOption(parsePage(await res.text()), 'preferredWeekday')).toBe('7');
+    expect(await subscriber('day@example.com')).toMatchObject({ frequency: 'weekly', preferredWeekday: 7, preferredHour: 6, timezone: 'Asia/Riyadh' });
+  });
+
+  it('keeps the day when a form without it is sent, and refuses a day that is not one', async () => {
+    const confirmed = await signUpAndConfirm(app, deps, 'keep-day@example.com', { frequency: 'weekly', preferredWeekday: '2' });
+    const action = formAction(parsePage(await (await app.request(link(confirmed, '/preferences'))).text()), '/preferences');
+    await app.request(action, formPost({ frequency: 'daily', timezone: 'UTC', preferredHour: '7', locale: 'ar' }));
+    expect(await subscriber('keep-day@example.com')).toMatchObject({ frequency: 'daily', preferredWeekday: 2 });
+    const bad = await app.request(action, formPost({ frequency: 'weekly', preferredWeekday: '8', timezone: 'UTC', preferredHour: '7', locale: 'ar' }));
+    expect(bad.status).toBe(400);
+    expect(invalidControls(parsePage(await bad.text()))).toEqual([{ name: 'preferredWeekday', described: ['للنشرة الأسبوعية وحدها، أما اليومية فتصل كل يوم.', 'اختر يومًا من أيام الأسبوع.'] }]);
+    expect(await subscriber('keep-day@example.com')).toMatchObject({ frequency: 'daily', preferredWeekday: 2 });
+  });
+
+  it('says, by the sections and authors, that choosing none brings every commentary piece', async () => {
+    const confirmed = await signUpAndConfirm(app, deps, 'all@example.com');
+    const ar = await (await app.request(link(confirmed, '/preferences'))).text();
+    expect(parsePage(ar).text).toContain('إن لم تختر أي قسم ولا أي كاتب تصلك كل مقالات الرأي والتحليل.');
+    // Just before the sections' checkboxes.
+    expect(ar.indexOf('id="topics-all"')).toBeLessThan(ar.indexOf('name="sections"'));
+    const en = await (await app.request(`${link(confirmed, '/preferences').replace('lang=ar', 'lang=en')}`)).text();
+    expect(parsePage(en).text).toContain('Choose no section and no writer, and you get every opinion and analysis piece.');
+  });
+
   it('answers in the language just chosen, and keeps it in its links', async () => {
     const confirmed = await signUpAndConfirm(app, deps, 'lang@example.com');
     const before = parsePage(await (await app.request(link(confirmed, '/preferences'))).text());
@@ -76,7 +107,7 @@ describe('the preference centre', () => {
     const res = await app.request(formAction(before, '/preferences'), formPost({ frequency: 'weekly', sections: 'opinion', timezone: 'Asia/Dubai', preferredHour: '-1', locale: 'ar' }));
     expect(res.status).toBe(400);
     const page = parsePage(await res.text());
-    expect(invalidControls(page)).toEqual([{ name: 'preferredHour', described: ['بتوقيت منطقتك الزمنية.', 'اختر ساعة بين 00:00 و23:00.'] }]);
+    expect(invalidControls(page)).toEqual([{ name: 'preferredHour', described: ['الساعة في منطقتك الزمنية المختارة أعلاه، لا بتوقيت الموقع.', 'اختر ساعة بين 00:00 و23:00.'] }]);
     expect(checkedValues(page, 'frequency')).toEqual(['weekly']);
     expect(selectedOption(page, 'timezone')).toBe('Asia/Dubai');
     expect(await subscriber('bad@example.com')).toMatchObject({ frequency: 'daily', timezone: 'Africa/Casablanca' });

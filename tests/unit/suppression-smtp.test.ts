@@ -103,7 +103,7 @@ describe('a recipient refused with 550 at RCPT TO', () => {
     expect(sink.received).toEqual([[KEPT]]);
     const first = await deps.db.select().from(deliveries).all();
     expect(first.find((d) => d.subscriberId === kept.id)?.status).toBe('submitted');
-    expect(first.find((d) => d.subscriberId === gone.id)).toMatchObject({ status: 'failed', smtpResponse: expect.stringContaining('550') });
+    expect(first.find((d) => d.subscriberId === gone.id)).toMatchObject({ status: 'bounced', smtpResponse: expect.stringContaining('550') });
     expect((await findSubscriberByEmail(deps.db, GONE))?.suppressedAt).toEqual(deps.clock.now());
     expect(await suppressionFor(deps, GONE)).toMatchObject({ reason: 'hard_bounce', source: 'smtp', detail: expect.stringContaining('No such user here') });
     expect((await findSubscriberByEmail(deps.db, KEPT))?.suppressedAt).toBeNull();

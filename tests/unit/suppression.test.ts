@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planEdition } from '../../src/digests/editions.js';
+import { planDue } from '../../src/digests/editions.js';
 import { runDigestTick } from '../../src/digests/schedule.js';
 import { MAX_ATTEMPTS } from '../../src/digests/send.js';
 import { MailSubmitError, type MailMessage, type Mailer } from '../../src/email/mailer.js';
@@ -144,7 +144,7 @@ describe('sending to suppressed and bouncing addresses', () => {
     const listed = await addSubscriber(deps, { email: 'listed@example.com' });
     // Planned first, suppressed before the sender gets to them: one by the usual path, one only
     // on the list (as when the address was listed before this subscriber row existed).
-    await planEdition(deps, 'daily', deps.clock.now());
+    await planDue(deps, 'daily', deps.clock.now());
     await suppressAddress(deps, 'late@example.com', { reason: 'complaint', source: 'webhook' });
     await deps.db.insert(suppressions).values({ addressKey: await addressKey(deps.config.SECRET_KEY, 'listed@example.com'), reason: 'manual', source: 'admin', detail: null, createdAt: deps.clock.now() }).run();
     await tick('2026-11-29T08:00:00Z');
@@ -171,7 +171,10 @@ describe('sending to suppressed and bouncing addresses', () => {
     const suppressed = (await deps.db.select().from(subscribers).all()).filter((s) => s.suppressedAt).map((s) => s.email).sort();
     expect(suppressed).toEqual(['gone@example.com', 'late-check@example.com']);
     expect(await suppressionFor(deps, 'gone@example.com')).toMatchObject({ reason: 'hard_bounce', source: 'smtp', detail: '550 5.1.1 User unknown' });
-    expect((await deps.db.select().from(deliveries).all()).filter((d) => d.status === 'failed')).toHaveLength(6);
+    // A refusal of the recipient is a bounce; one about the message or about us is a failure.
+    const byStatus = async (status: string) => (await deps.db.select().from(deliveries).all()).filter((d) => d.status === status);
+    expect(await byStatus('bounced')).toHaveLength(2);
+    expect(await byStatus('failed')).toHaveLength(4);
   });
 
   it('counts a temporary refusal as a soft bounce only when the delivery finally fails', async () => {

@@ -47,6 +47,19 @@ describe('POST /api/subscribers on Workers', () => {
     expect(mails()).toHaveLength(1);
   });
 
+  it('stores the weekly digest\'s day in D1, Saturday by default, and refuses one outside 1–7 by field', async () => {
+    expect((await post({ email: 'mon@example.com', frequency: 'weekly', preferredWeekday: 1 })).res.status).toBe(202);
+    expect((await post({ email: 'sat@example.com', frequency: 'weekly' }, '203.0.113.8')).res.status).toBe(202);
+    const days = await rows<{ email: string; preferred_weekday: number }>('SELECT email, preferred_weekday FROM subscribers ORDER BY email');
+    expect(days).toEqual([{ email: 'mon@example.com', preferred_weekday: 1 }, { email: 'sat@example.com', preferred_weekday: 6 }]);
+    for (const [i, day] of [0, 8, 'x'].entries()) {
+      const { res, body } = await post({ email: `bad${i}@example.com`, preferredWeekday: day }, `198.51.100.${i + 1}`);
+      expect(res.status).toBe(400);
+      expect(JSON.parse(body)).toMatchObject({ error: { code: 'invalid_request', details: { fields: [{ path: 'preferredWeekday' }] } } });
+    }
+    expect(await rows('SELECT id FROM subscribers')).toHaveLength(2);
+  });
+
   it('answers the same for new, pending, confirmed and unsubscribed addresses', async () => {
     for (const [i, email] of ['pending@example.com', 'confirmed@example.com', 'gone@example.com'].entries()) await post({ email }, `198.51.100.${i + 1}`);
     await env.DB.prepare("UPDATE subscribers SET status = 'confirmed', confirmed_at = 1 WHERE email = 'confirmed@example.com'").run();

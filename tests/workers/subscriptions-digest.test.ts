@@ -6,7 +6,7 @@
 import { env } from 'cloudflare:workers';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { signToken } from '../../src/subscribers/tokens.js';
-import { call, createArticle } from './support/api.js';
+import { call, createArticle as createArticleNow } from './support/api.js';
 import { fireRealCron, recordingEnv, runCron, runQueue } from './support/handlers.js';
 
 // Tuesday 18 November 2025 in Africa/Casablanca (UTC+1): the daily digest is due from 07:00
@@ -16,12 +16,22 @@ const BEFORE_DIGEST_HOUR = '2025-11-18T05:00:00Z';
 const CRON_AT = '2025-11-18T09:00:00Z';
 const CRON_AGAIN = '2025-11-18T09:15:00Z';
 
+/** Readers confirmed the evening before the crons below (the worker stamps its real clock), after 17 November's moment everywhere. */
+const CONFIRMED_AT = Date.parse('2025-11-17T18:00:00Z');
+
+/** An article as if it had been added when it was published (the worker stamps its real clock). */
+async function createArticle(fields: Parameters<typeof createArticleNow>[0]) {
+  const article = await createArticleNow(fields);
+  await env.DB.prepare('UPDATE articles SET listed_at = published_at WHERE id = ?').bind(article.id).run();
+  return article;
+}
+
 async function rows<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
   return (await env.DB.prepare(sql).bind(...binds).all<T>()).results;
 }
 
-function subscribe(email: string, frequency: 'daily' | 'weekly' = 'daily') {
-  return call('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, frequency }) });
+function subscribe(email: string, frequency: 'daily' | 'weekly' = 'daily', more: Record<string, unknown> = {}) {
+  return call('/subscribe', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, frequency, ...more }) });
 }
 
 async function subscriberId(email: string): Promise<string> {
@@ -39,9 +49,10 @@ async function confirm(email: string): Promise<Response> {
   return call(`/confirm?token=${encodeURIComponent(token)}`, { method: 'POST' });
 }
 
-async function subscribeConfirmed(email: string, frequency: 'daily' | 'weekly' = 'daily'): Promise<string> {
-  expect((await subscribe(email, frequency)).status).toBe(202);
+async function subscribeConfirmed(email: string, frequency: 'daily' | 'weekly' = 'daily', more: Record<string, unknown> = {}): Promise<string> {
+  expect((await subscribe(email, frequency, more)).status).toBe(202);
   expect((await confirm(email)).status).toBe(200);
+  await env.DB.prepare('UPDATE subscribers SET confirmed_at = ? WHERE email = ?').bind(CONFIRMED_AT, email).run();
   return subscriberId(email);
 }
 
@@ -102,17 +113,19 @@ describe('digest on Workers', () => {
     expect(testEnv.sent).toEqual(Array(queuedByOverlap).fill({ deliveryIds: [deliveries[0]?.id] }));
   });
 
-  it('adds only the missing deliveries when a reader confirms while the edition is open', async () => {
+  it('adds a reader whose local hour comes later to the same edition, and a new reader to none today', async () => {
     await createArticle({ publishedAt: PUBLISHED });
     const first = await subscribeConfirmed('first@example.com');
-    await subscribe('late@example.com');
+    const west = await subscribeConfirmed('west@example.com', 'daily', { timezone: 'America/New_York', preferredHour: 7 });
     const testEnv = recordingEnv();
     await runCron(testEnv, CRON_AT);
+    expect((await rows<{ subscriber_id: string }>('SELECT subscriber_id FROM deliveries')).map((d) => d.subscriber_id)).toEqual([first]);
+    // Confirmed now, after this morning's moment: their first digest is tomorrow's.
+    expect((await subscribe('late@example.com')).status).toBe(202);
     expect((await confirm('late@example.com')).status).toBe(200);
-    await runCron(testEnv, CRON_AGAIN);
-    const late = await subscriberId('late@example.com');
+    await runCron(testEnv, '2025-11-18T12:00:00Z'); // 07:00 in New York
     const deliveries = await rows<{ subscriber_id: string }>('SELECT subscriber_id FROM deliveries ORDER BY subscriber_id');
-    expect(deliveries.map((d) => d.subscriber_id)).toEqual([first, late].sort());
+    expect(deliveries.map((d) => d.subscriber_id)).toEqual([first, west].sort());
     expect(await rows('SELECT id FROM editions')).toHaveLength(1);
   });
 
@@ -140,6 +153,18 @@ describe('digest on Workers', () => {
     expect(mails).toHaveLength(2); // one per subscriber
     for (const d of deliveries) expect(mails.join('\n')).toContain(JSON.stringify(d.message_id)); // addresses stay out of logs
     expect((await rows<{ status: string }>('SELECT status FROM editions'))[0]?.status).toBe('sent');
+  });
+
+  it('logs and acks what lands on the dead-letter queue, leaving the deliveries for the cron', async () => {
+    await createArticle({ publishedAt: PUBLISHED });
+    await subscribeConfirmed('reader@example.com');
+    const testEnv = recordingEnv();
+    await runCron(testEnv, CRON_AT);
+    const errors = vi.spyOn(console, 'error');
+    const result = await runQueue(testEnv, testEnv.sent, 'nashra-deliveries-dead');
+    expect(result.explicitAcks).toEqual(['message-0']);
+    expect(errors.mock.calls.map(([line]) => String(line)).join('\n')).toContain('digest deliveries dead-lettered');
+    expect(await rows('SELECT status FROM deliveries')).toEqual([{ status: 'pending' }]);
   });
 
   it('skips the edition and enqueues nothing when there is no commentary to send', async () => {

@@ -35,10 +35,10 @@ export async function runCron(testEnv: RecordingEnv, at: string): Promise<void> 
 }
 
 /** Hands `bodies` to the Queue consumer as one batch; returns how it acked or retried them. */
-export async function runQueue(testEnv: RecordingEnv, bodies: DeliveryMessage[]) {
+export async function runQueue(testEnv: RecordingEnv, bodies: DeliveryMessage[], queue = 'nashra-deliveries') {
   const ctx = createExecutionContext();
   const batch = createMessageBatch<DeliveryMessage>(
-    'nashra-deliveries',
+    queue,
     bodies.map((body, i) => ({ id: `message-${i}`, timestamp: new Date(), attempts: 1, body })),
   );
   await worker.queue(batch, testEnv, ctx);
