@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
 import { createNodeRuntime } from './adapters/node-deps.js';
 import { createApp } from './app.js';
-import { runDigestTick } from './digests/schedule.js';
+import { dispatchDigests, planDigests } from './digests/schedule.js';
 import { deliverDuePings } from './feeds/websub.js';
 import { seedIfEmpty } from './seed/articles.js';
 import { pruneOldRateLimits } from './subscribers/abuse.js';
@@ -48,11 +48,12 @@ async function main(): Promise<void> {
       (err) => deps.log.error(`${name} failed`, { error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
     );
   let ticking: Promise<void> | undefined;
+  let sending: Promise<void> | undefined;
   const tick = () => {
     // Never overlap; the next tick catches up. Each job runs whatever happens to the others.
     const now = deps.clock.now();
     ticking ??= Promise.all([
-      job('digest tick', () => runDigestTick(deps, now)),
+      job('digest planning', () => planDigests(deps, now)),
       job('websub delivery', () => deliverDuePings(deps, now)),
       job('rate limit pruning', () => pruneOldRateLimits(deps, now)),
       job('mail event pruning', () => pruneAppliedMailEvents(deps, now)),
@@ -60,6 +61,10 @@ async function main(): Promise<void> {
       .then(() => undefined)
       .finally(() => {
         ticking = undefined;
+        // Sending runs beside the next ticks: a long send never holds up another reader's hour.
+        sending ??= job('digest sending', () => dispatchDigests(deps, deps.clock.now())).finally(() => {
+          sending = undefined;
+        });
       });
     return ticking;
   };
@@ -71,6 +76,7 @@ async function main(): Promise<void> {
     if (timer) clearInterval(timer);
     server.close();
     await ticking; // let a send in progress record its outcome before the database closes
+    await sending;
     await runtime.close();
     process.exit(0);
   };

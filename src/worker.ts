@@ -7,6 +7,7 @@ import { createApp } from './app.js';
 import { runDigestTick } from './digests/schedule.js';
 import { sendDeliveries } from './digests/send.js';
 import { deliverDuePings } from './feeds/websub.js';
+import { markQueued } from './storage/editions.js';
 import { seedIfEmpty } from './seed/articles.js';
 import { pruneOldRateLimits } from './subscribers/abuse.js';
 import { pruneAppliedMailEvents } from './subscribers/mail-events.js';
@@ -66,9 +67,12 @@ export default {
     for (const message of batch.messages) {
       try {
         const summary = await sendDeliveries(deps, message.body.deliveryIds, { concurrency: CONSUMER_CONCURRENCY });
-        // Temporary failures went back to pending; ask the Queue to bring them round again.
-        if (summary.retry > 0) message.retry({ delaySeconds: Math.min(60 * 2 ** message.attempts, 3600) });
-        else message.ack();
+        // Temporary failures went back to pending; ask the Queue to bring them round again, and
+        // note it, so the cron leaves them to the Queue instead of enqueuing them a second time.
+        if (summary.retry > 0) {
+          await markQueued(deps.db, message.body.deliveryIds, deps.clock.now());
+          message.retry({ delaySeconds: Math.min(60 * 2 ** message.attempts, 3600) });
+        } else message.ack();
       } catch (err) {
         deps.log.error('delivery batch failed', { error: String(err), attempts: message.attempts });
         message.retry({ delaySeconds: Math.min(30 * 2 ** message.attempts, 3600) });

@@ -80,7 +80,10 @@ function stageOf(command: string | undefined): SmtpStage | undefined {
 }
 
 export function createSmtpMailer(opts: SmtpOptions): Mailer {
-  const transport = nodemailer.createTransport(opts.url, {
+  // One options object with the URL in it: given as createTransport(url, options), the options
+  // would be message defaults, and the pool settings silently ignored (a connection per message).
+  const transport = nodemailer.createTransport({
+    url: opts.url,
     pool: opts.pool ?? true,
     maxConnections: opts.maxConnections ?? 2,
     // A connection is reopened after this many messages (nodemailer's default, 100, reconnects often at volume).

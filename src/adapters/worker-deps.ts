@@ -26,6 +26,11 @@ export type WorkerEnv = {
  */
 const IDS_PER_MESSAGE = 20;
 const MESSAGES_PER_BATCH = 100;
+/**
+ * Pages (2,000 deliveries each) one cron run hands to the Queue: with planning, well inside a
+ * Worker invocation's 1,000 D1 queries. The next run dispatches the rest.
+ */
+const MAX_PAGES_PER_CRON = 150;
 
 let cached: { env: WorkerEnv; config: Config; mailer: Mailer } | undefined;
 
@@ -56,6 +61,9 @@ export function createWorkerDeps(env: WorkerEnv, waitUntil: (p: Promise<unknown>
     fetch: (input, init) => fetch(input, init),
     feedCache: createCacheApiFeedCache((caches as unknown as { default: Cache }).default),
     dispatcher: {
+      // One sendBatch per page; each page costs a select, a sendBatch and an update.
+      pageSize: IDS_PER_MESSAGE * MESSAGES_PER_BATCH,
+      maxPagesPerTick: MAX_PAGES_PER_CRON,
       async dispatch(ids) {
         const messages = [];
         for (let i = 0; i < ids.length; i += IDS_PER_MESSAGE) messages.push({ body: { deliveryIds: ids.slice(i, i + IDS_PER_MESSAGE) } });

@@ -150,8 +150,10 @@ function listUnsubscribe(mailto: string | undefined, unsubscribeUrl: string): st
 }
 
 async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow, digest: RenderedDigest): Promise<MailMessage> {
-  const { config, clock } = deps;
-  const now = clock.now();
+  const { config } = deps;
+  // Signed as of the delivery's creation: a retry of the same delivery is the same message,
+  // byte for byte, as an HTTP provider comparing an idempotency key's payloads expects.
+  const now = d.createdAt;
   const unsubscribeUrl = `${config.PUBLIC_URL}/unsubscribe?token=${await signToken(config.SECRET_KEY, 'unsubscribe', s.id, now)}`;
   const preferencesUrl = `${config.PUBLIC_URL}/preferences?token=${await signToken(config.SECRET_KEY, 'preferences', s.id, now)}`;
   const body = renderDigestFor(digest, { email: s.email, name: s.name, frequency: s.frequency, preferencesUrl, unsubscribeUrl });

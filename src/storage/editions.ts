@@ -1,6 +1,6 @@
 /** Editions and their deliveries (the outbox). */
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from 'drizzle-orm';
-import { batch, chunkRows, type Db } from './db.js';
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from './db.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
 type Cadence = EditionRow['cadence'];
@@ -41,10 +41,14 @@ export async function startReviewedEditions(db: Db, now: Date): Promise<void> {
 
 /** Puts finished editions back to `sending` when readers whose hour came later were added to them. */
 export async function reopenEditionsWithPending(db: Db): Promise<void> {
+  // From the pending deliveries (few, by index), not from every edition ever sent.
   await db.run(sql`
     UPDATE editions SET status = 'sending', completed_at = NULL
-    WHERE status = 'sent' AND EXISTS (SELECT 1 FROM deliveries d WHERE d.status = 'pending' AND d.edition_id = editions.id)`);
+    WHERE status = 'sent' AND id IN (SELECT DISTINCT edition_id FROM deliveries WHERE status = 'pending')`);
 }
+
+/** `column IN (ids)` as one bound parameter, whatever the number of ids (D1 allows 100). */
+const inIds = (column: SQL | typeof deliveries.id, ids: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /** Ready to send: pending and due (no backoff, or backoff over), or held by a sender whose lease ran out. */
 function sendable(now: Date) {
@@ -81,7 +85,8 @@ export async function sendableDeliveries(db: Db, editionId: string, now: Date, a
 
 /** Records that these deliveries were put on a Queue at `now`. */
 export async function markQueued(db: Db, ids: string[], now: Date): Promise<void> {
-  await batch(db, chunkRows(ids, 1, 90).map((chunk) => db.update(deliveries).set({ queuedAt: now }).where(inArray(deliveries.id, chunk))));
+  if (ids.length === 0) return;
+  await db.update(deliveries).set({ queuedAt: now }).where(inIds(deliveries.id, ids)).run();
 }
 
 /**
@@ -122,7 +127,7 @@ export async function completeEditions(db: Db, editionIds: string[], now: Date):
   if (editionIds.length === 0) return;
   await db.run(sql`
     UPDATE editions SET status = 'sent', completed_at = ${now.getTime()}
-    WHERE status = 'sending' AND id IN (${sql.join(editionIds.map((id) => sql`${id}`), sql`, `)})
+    WHERE status = 'sending' AND ${inIds(sql`id`, editionIds)}
       AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND d.status IN ('pending', 'sending'))`);
 }
 

@@ -3,10 +3,9 @@
  * list can outlive an erased subscriber without keeping the address itself, and cannot be
  * checked against a list of addresses without SECRET_KEY.
  */
-import { hmacKey } from './tokens.js';
+import { hmacSync } from './tokens.js';
 
 export async function addressKey(secret: string, normalizedEmail: string): Promise<string> {
-  const key = await hmacKey(secret, 'address key');
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(normalizedEmail.toLowerCase())));
+  const mac = hmacSync(secret, 'address key', normalizedEmail.toLowerCase());
   return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -4,6 +4,7 @@
  * so both runtimes share the code. A token carries purpose, subscriber id and issue time; it
  * never carries an email address.
  */
+import { createHmac } from 'node:crypto';
 import { AppError } from '../errors.js';
 
 export type TokenPurpose = 'confirm' | 'preferences' | 'unsubscribe';
@@ -17,6 +18,28 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
 
 const enc = new TextEncoder();
 const keyCache = new Map<string, Promise<CryptoKey>>();
+const rawKeyCache = new Map<string, Uint8Array>();
+
+/**
+ * The derived key of {@link hmacKey} as bytes, for signing with `node:crypto` (on Workers
+ * through `nodejs_compat`): a synchronous HMAC costs about 3 µs against about 40 µs for
+ * WebCrypto's on Node, and a digest signs two links for every reader. Same bytes, so tokens
+ * verify the same either way.
+ */
+function rawHmacKey(secret: string, purpose: string): Uint8Array {
+  const cacheKey = `${purpose}\u0000${secret}`;
+  let key = rawKeyCache.get(cacheKey);
+  if (!key) {
+    key = createHmac('sha256', secret).update(`nashra token key: ${purpose}`).digest();
+    rawKeyCache.set(cacheKey, key);
+  }
+  return key;
+}
+
+/** HMAC-SHA256 of `data` under the key derived for `purpose`. */
+export function hmacSync(secret: string, purpose: string, data: Uint8Array | string): Uint8Array {
+  return createHmac('sha256', rawHmacKey(secret, purpose)).update(data).digest();
+}
 
 function b64url(bytes: Uint8Array): string {
   let s = '';
@@ -50,8 +73,7 @@ export async function hmacKey(secret: string, purpose: string): Promise<CryptoKe
 /** Issues a token for `subject` (a subscriber id) at `now`. */
 export async function signToken(secret: string, purpose: TokenPurpose, subject: string, now: Date): Promise<string> {
   const payload = enc.encode(JSON.stringify({ p: purpose, s: subject, t: Math.floor(now.getTime() / 1000) }));
-  const sig = new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret, purpose), payload));
-  return `${b64url(payload)}.${b64url(sig)}`;
+  return `${b64url(payload)}.${b64url(hmacSync(secret, purpose, payload))}`;
 }
 
 /**

@@ -23,8 +23,9 @@ export async function addSubscriber(deps: Deps, overrides: Partial<SubscriberRow
     preferredWeekday: 6,
     segmentKey: 'all',
     createdAt: now,
-    updatedAt: now,
-    // An established reader: confirmed before any digest moment a test is likely to tick at.
+    updatedAt: new Date(now.getTime() - 30 * 86_400_000),
+    // An established reader: confirmed (and choices last changed) before any digest moment a
+    // test is likely to tick at.
     confirmedAt: new Date(now.getTime() - 30 * 86_400_000),
     unsubscribedAt: null,
     confirmationSentAt: now,

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runDigestTick } from '../../src/digests/schedule.js';
 import type { MailMessage } from '../../src/email/mailer.js';
 import { authors, deliveries, editions, sections } from '../../src/storage/schema.js';
-import { findSubscriberTopics, updateSubscriberWithTopics } from '../../src/storage/subscribers.js';
+import { findSubscriberTopics, updateSubscriber, updateSubscriberWithTopics } from '../../src/storage/subscribers.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { addArticle, addSubscriber } from '../support/fixtures.js';
 
@@ -52,7 +52,7 @@ async function run(from: string, to: string, stepMinutes = 15, publishEvery?: nu
 }
 
 /** A reader who confirmed just now (the fixture's readers confirmed a month ago). */
-const newReader = (fields: Parameters<typeof addSubscriber>[1]) => addSubscriber(deps, { confirmedAt: deps.clock.now(), ...fields });
+const newReader = (fields: Parameters<typeof addSubscriber>[1]) => addSubscriber(deps, { confirmedAt: deps.clock.now(), updatedAt: deps.clock.now(), ...fields });
 
 const sentTo = (email: string) => sent.filter((s) => s.to === email).map((s) => s.at);
 const titlesIn = (m: MailMessage) => [...m.text.matchAll(/مقال رقم (\d+)/g)].map((x) => Number(x[1]));
@@ -75,7 +75,7 @@ describe('local hour and time zone', () => {
 
   it('catches up a day missed while the scheduler was down, once, before that day\'s own digest', async () => {
     const longAgo = new Date('2026-11-01T00:00:00Z');
-    await addSubscriber(deps, { email: 'riyadh@x.test', timezone: 'Asia/Riyadh', preferredHour: 6, confirmedAt: longAgo });
+    await addSubscriber(deps, { email: 'riyadh@x.test', timezone: 'Asia/Riyadh', preferredHour: 6, confirmedAt: longAgo, updatedAt: longAgo });
     await newReader({ email: 'new@x.test', timezone: 'Asia/Riyadh', preferredHour: 6 });
     // Up again at 00:00 UTC (03:00 in Riyadh): the 28 November digest never went out.
     await run('2026-11-29T00:00:00Z', '2026-11-29T12:00:00Z', 60, 60);
@@ -146,6 +146,25 @@ describe('weekly digests', () => {
     await run('2026-12-06T10:00:00Z', '2026-12-07T10:00:00Z', 60);
     expect(sentTo('monday@x.test')).toEqual(['2026-11-30T06:00', '2026-12-07T06:00']);
     expect(sentTo('saturday@x.test')).toEqual(['2026-12-06T10:00']);
+  });
+});
+
+describe('readers changing their minds', () => {
+  it('waits for the next moment after a switch from daily to weekly, or a return: no stale catch-up', async () => {
+    const reader = await newReader({ email: 'switch@x.test' });
+    const back = await newReader({ email: 'back@x.test' });
+    await run('2026-11-29T00:00:00Z', '2026-12-01T23:00:00Z', 60, 120); // Sunday to Tuesday, daily
+    expect(sentTo('switch@x.test')).toHaveLength(3);
+    // Wednesday 03:00: one switches to weekly (Saturday), the other leaves and comes back.
+    deps.clock.set('2026-12-02T03:00:00Z');
+    await updateSubscriber(deps.db, reader.id, { frequency: 'weekly', updatedAt: deps.clock.now() });
+    await updateSubscriber(deps.db, back.id, { status: 'unsubscribed', updatedAt: deps.clock.now() });
+    await updateSubscriber(deps.db, back.id, { status: 'confirmed', updatedAt: deps.clock.now() });
+    await run('2026-12-02T03:00:00Z', '2026-12-05T12:00:00Z', 60, 120);
+    // No weekly digest for the week already served by daily ones; the first on Saturday 07:00.
+    expect(sentTo('switch@x.test').slice(3)).toEqual(['2026-12-05T06:00']);
+    // Back before Wednesday's moment: Wednesday's digest at 07:00, not Tuesday's again at 03:00.
+    expect(sentTo('back@x.test').slice(3, 4)).toEqual(['2026-12-02T06:00']);
   });
 });
 

@@ -57,7 +57,7 @@ describe('digest editions', () => {
     await tick('2026-11-29T08:00:00Z');
     const [done] = await deps.db.select().from(editions).all();
     expect(done?.status).toBe('sent');
-    await addSubscriber(deps, { email: 'late@example.com', confirmedAt: new Date('2026-11-29T15:00:00Z') });
+    await addSubscriber(deps, { email: 'late@example.com', confirmedAt: new Date('2026-11-29T15:00:00Z'), updatedAt: new Date('2026-11-29T15:00:00Z') });
     await tick('2026-11-29T15:00:00Z');
     await tick('2026-11-29T15:01:00Z');
     expect(deps.mailer.sent.map((m) => m.to)).toEqual(['early@example.com']);

@@ -52,7 +52,7 @@ async function confirm(email: string): Promise<Response> {
 async function subscribeConfirmed(email: string, frequency: 'daily' | 'weekly' = 'daily', more: Record<string, unknown> = {}): Promise<string> {
   expect((await subscribe(email, frequency, more)).status).toBe(202);
   expect((await confirm(email)).status).toBe(200);
-  await env.DB.prepare('UPDATE subscribers SET confirmed_at = ? WHERE email = ?').bind(CONFIRMED_AT, email).run();
+  await env.DB.prepare('UPDATE subscribers SET confirmed_at = ?, updated_at = ? WHERE email = ?').bind(CONFIRMED_AT, CONFIRMED_AT, email).run();
   return subscriberId(email);
 }
 
