@@ -37,7 +37,8 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
     log,
     feedCache: createMemoryFeedCache(),
     fetch: (input, init) => fetch(input, init),
-    dispatcher: { dispatch: async (ids) => void (await sendDeliveries(deps, ids, { concurrency })) },
+    // Large pages: the in-flight window drains once per page, and the edition is rendered once per page.
+    dispatcher: { pageSize: 1000, dispatch: async (ids) => void (await sendDeliveries(deps, ids, { concurrency })) },
     defer(task) {
       const p = new Promise<void>((resolve) => setImmediate(resolve))
         .then(task)

@@ -10,12 +10,12 @@ import type { Mailer } from '../email/mailer.js';
 import { toNodemailer } from './smtp-mailer.js';
 
 export function createOutboxMailer(dir: string, log: Log): Mailer {
-  // nodemailer knows CRLF as 'windows' (or 'win', 'dos', '\r\n'); anything else gives bare LF.
+  // The message is already CRLF throughout (raw-mime.ts); nodemailer passes it through.
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const folder = resolve(dir);
   return {
     async send(message) {
-      const info = (await transport.sendMail(toNodemailer(message))) as { message: Buffer; messageId: string };
+      const info = (await transport.sendMail(toNodemailer(message))) as { message: Buffer };
       await mkdir(folder, { recursive: true });
       const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${message.messageId.replace(/[^\w.-]/g, '')}.eml`;
       const path = join(folder, name);
@@ -23,7 +23,7 @@ export function createOutboxMailer(dir: string, log: Log): Mailer {
       await writeFile(`${path}.tmp`, info.message);
       await rename(`${path}.tmp`, path);
       log.info('message written to outbox', { path, subject: message.subject });
-      return { messageId: info.messageId, response: `written to ${path}` };
+      return { messageId: message.messageId, response: `written to ${path}` };
     },
   };
 }

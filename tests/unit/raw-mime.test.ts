@@ -1,0 +1,69 @@
+/** The bytes Nashra submits, read back by a real MIME parser. */
+import { simpleParser } from 'mailparser';
+import { describe, expect, it } from 'vitest';
+import { base64Lines, buildRawMessage, encodedWords } from '../../src/adapters/raw-mime.js';
+import { MailSubmitError, type MailMessage } from '../../src/email/mailer.js';
+
+const longTitle = 'مقال'.repeat(600); // one 2,400-letter word
+const message: MailMessage = {
+  to: 'reader@example.com',
+  from: 'صحيفة الرأي المغربية <newsletter@news.example.ma>',
+  replyTo: 'Editors "Desk" <editors@news.example.ma>',
+  subject: 'صحيفة الرأي المغربية: النشرة اليومية، 29 نوفمبر 2026 😀',
+  text: `نص المقال\n${longTitle}\n`,
+  html: `<html lang="ar" dir="rtl"><body><p>${longTitle}</p></body></html>`,
+  messageId: '<e1-s1@news.example.ma>',
+  headers: {
+    'List-Unsubscribe': '<https://news.example.ma/unsubscribe?token=abc.def>, <mailto:unsub@news.example.ma?subject=unsubscribe%20abc.def>',
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+    'List-Id': 'صحيفة الرأي المغربية <digest.news.example.ma>',
+    'Auto-Submitted': 'auto-generated',
+    'Feedback-ID': 'e1:digest:nashra',
+  },
+};
+
+describe('raw message', () => {
+  it('reads back with every header decoded and the text part before the HTML one', async () => {
+    const raw = buildRawMessage(message, new Date('2026-11-29T07:00:00Z'));
+    const mail = await simpleParser(raw);
+    expect(mail.subject).toBe(message.subject);
+    expect(mail.from?.value).toEqual([{ name: 'صحيفة الرأي المغربية', address: 'newsletter@news.example.ma' }]);
+    expect(mail.replyTo?.value).toEqual([{ name: 'Editors "Desk"', address: 'editors@news.example.ma' }]);
+    expect(mail.messageId).toBe('<e1-s1@news.example.ma>');
+    expect(mail.date?.toISOString()).toBe('2026-11-29T07:00:00.000Z');
+    expect(mail.text).toBe(message.text);
+    expect(mail.html).toBe(message.html);
+    // mailparser leaves a List-Id phrase encoded; it decodes to the site name, the id stays bare.
+    const list = mail.headers.get('list') as { id: { id: string; name: string } };
+    expect(list.id.id).toBe('digest.news.example.ma');
+    const words = list.id.name.match(/=\?UTF-8\?B\?([^?]*)\?=/g) ?? [];
+    expect(words.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('')).toBe('صحيفة الرأي المغربية');
+    expect(mail.headers.get('auto-submitted')).toBe('auto-generated');
+    const text = raw.toString('latin1');
+    expect(text.indexOf('Content-Type: text/plain')).toBeLessThan(text.indexOf('Content-Type: text/html'));
+    expect(text).toMatch(/Content-Type: multipart\/alternative;\r\n boundary=/);
+  });
+
+  it('keeps every line within 78 characters in the headers and 998 anywhere, and every encoded-word within 75', () => {
+    const lines = buildRawMessage(message, new Date()).toString('latin1').split('\r\n');
+    const headerEnd = lines.indexOf('');
+    // A URL with no space cannot be folded; every other header line fits.
+    for (const line of lines.slice(0, headerEnd).filter((l) => !l.includes('https://'))) expect(line.length, line).toBeLessThanOrEqual(78);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(998);
+    for (const word of lines.join(' ').match(/=\?UTF-8\?B\?[^?]*\?=/g) ?? []) expect(word.length).toBeLessThanOrEqual(75);
+    expect(encodedWords('😀'.repeat(30)).every((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8').match(/^(😀)+$/))).toBe(true);
+  });
+
+  it('refuses a header value with a line break before building anything', () => {
+    for (const bad of [{ subject: 'x\r\nBcc: victim@example.com' }, { to: 'a@example.com\nBcc: b@example.com' }, { headers: { 'Feedback-ID': 'x\r\ny' } }]) {
+      expect(() => buildRawMessage({ ...message, ...bad }, new Date())).toThrow(MailSubmitError);
+    }
+  });
+
+  it('writes base64 exactly as Buffer does, in lines of 76', () => {
+    for (const text of ['', 'a', 'ab', 'abc', 'نشرة', 'x'.repeat(57), 'x'.repeat(58), 'مقال '.repeat(997), '😀'.repeat(101)]) {
+      const expected = Buffer.from(text, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, '');
+      expect(base64Lines(text).toString('latin1'), JSON.stringify(text.slice(0, 10))).toBe(expected ? `${expected}\r\n` : '');
+    }
+  });
+});
