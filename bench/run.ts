@@ -1,21 +1,23 @@
 /**
  * `npm run bench`: seeds fresh SQLite files in a temp dir and measures uncached feed
  * generation (direct and through the app), throughput over loopback (cached 200 and 304 next
- * to a bare `node:http` ceiling) and digest rendering per recipient, each next to a baseline
- * measured in the same run. Prints a markdown report; `--out` also writes it.
- * See BENCHMARKS.md for how to read it.
+ * to a bare `node:http` ceiling), digest rendering per recipient, and sending a digest edition
+ * over SMTP (next to a bare nodemailer pool), each next to a baseline measured in the same
+ * run. Prints a markdown report; `--out` also writes it. See BENCHMARKS.md for how to read it.
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.js';
 import { noFeedCache } from '../src/feeds/cache.js';
-import { USAGE, commandLine, parseBenchArgs } from './args.js';
+import { USAGE, commandLine, parseBenchArgs, type BenchOptions } from './args.js';
 import { FEED_ITEMS, createBenchDeps, type BenchDeps } from './deps.js';
 import { measureDigest, type DigestResult } from './digest.js';
+import { measureDigestSend } from './digest-send.js';
 import { WARMUP_ROUNDS, measureFeeds, type FeedRow } from './feeds.js';
 import { measureHttp, type HttpRun } from './http.js';
-import { renderReport, type FeedRun } from './report.js';
+import { renderDigestSendReport } from './report-digest-send.js';
+import { machineLines, renderReport, type FeedRun } from './report.js';
 import { seedArticles, type SeedResult } from './seed.js';
 
 const HTTP_WARMUP_SECONDS = 1;
@@ -51,10 +53,8 @@ async function seedAll(counts: number[], opened: Opened[]): Promise<{ seed: Seed
   return seeds;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const opts = parseBenchArgs(argv);
-  const startedAt = new Date();
-  const t0 = performance.now();
+/** Feeds, HTTP throughput and digest rendering: the report's sections before digest sending. */
+async function feedsAndDigest(argv: string[], opts: BenchOptions, startedAt: Date, t0: number): Promise<string> {
   const opened: Opened[] = [];
   const http: HttpRun[] = [];
   let feeds: FeedRun[];
@@ -77,7 +77,7 @@ async function main(argv: string[]): Promise<void> {
       rmSync(s.dir, { recursive: true, force: true });
     }
   }
-  const report = renderReport({
+  return renderReport({
     command: commandLine(argv),
     startedAt,
     seconds: (performance.now() - t0) / 1000,
@@ -87,6 +87,26 @@ async function main(argv: string[]): Promise<void> {
     httpServers: HTTP_SERVERS,
     digest,
   });
+}
+
+/** The report's opening lines when digest sending runs alone. */
+function resultsHeader(argv: string[], startedAt: Date, t0: number): string[] {
+  const seconds = ((performance.now() - t0) / 1000).toFixed(0);
+  return ['## Results', '', `- Date: ${startedAt.toISOString().replace(/\.\d+Z$/, 'Z')}`, ...machineLines(), `- Command: \`${commandLine(argv)}\` (whole run ${seconds} s)`, ''];
+}
+
+async function main(argv: string[]): Promise<void> {
+  const opts = parseBenchArgs(argv);
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const sections: string[] = [];
+  if (!opts.only) sections.push(await feedsAndDigest(argv, opts, startedAt, t0));
+  if (opts.digestSend.length) {
+    const send = await measureDigestSend({ sizes: opts.digestSend, pool: opts.smtpPool, sink: opts.smtpSink, profileDir: opts.digestSendProfile, progress });
+    const header = opts.only ? resultsHeader(argv, startedAt, t0) : [];
+    sections.push([...header, ...renderDigestSendReport(send), ''].join('\n'));
+  }
+  const report = sections.join('\n');
   process.stdout.write(`${report}\n`);
   if (opts.out) {
     writeFileSync(opts.out, `${report}\n`);

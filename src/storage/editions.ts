@@ -1,6 +1,7 @@
 /** Editions and their deliveries (the outbox). */
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { bound, prepared } from './prepared.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
 type Cadence = EditionRow['cadence'];
@@ -51,7 +52,7 @@ export async function reopenEditionsWithPending(db: Db): Promise<void> {
 const inIds = (column: SQL | typeof deliveries.id, ids: string[]) => sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`;
 
 /** Ready to send: pending and due (no backoff, or backoff over), or held by a sender whose lease ran out. */
-function sendable(now: Date) {
+function sendable(now: Date | Placeholder) {
   return or(
     and(eq(deliveries.status, 'pending'), or(isNull(deliveries.nextAttemptAt), lte(deliveries.nextAttemptAt, now))),
     and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now)),
@@ -94,19 +95,22 @@ export async function markQueued(db: Db, ids: string[], now: Date): Promise<void
  * holds it or it is already done, so two senders never submit the same delivery.
  */
 export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: Date): Promise<DeliveryRow | undefined> {
-  return db
-    .update(deliveries)
-    .set({ status: 'sending', leaseUntil, attempts: sql`${deliveries.attempts} + 1` })
-    .where(
-      and(
-        eq(deliveries.id, id),
-        sendable(now),
-        // Never while the edition is paused, cancelled or still in review.
-        sql`(SELECT status FROM editions WHERE editions.id = ${deliveries.editionId}) = 'sending'`,
-      ),
-    )
-    .returning()
-    .get();
+  const q = prepared(db, 'claimDelivery', () =>
+    db
+      .update(deliveries)
+      .set({ status: 'sending', leaseUntil: sql`${sql.placeholder('lease')}`, attempts: sql`${deliveries.attempts} + 1` })
+      .where(
+        and(
+          eq(deliveries.id, sql.placeholder('id')),
+          sendable(sql.placeholder('now')),
+          // Never while the edition is paused, cancelled or still in review.
+          sql`(SELECT status FROM editions WHERE editions.id = ${deliveries.editionId}) = 'sending'`,
+        ),
+      )
+      .returning()
+      .prepare(),
+  );
+  return (await q.get({ id, now: now.getTime(), lease: leaseUntil.getTime() })) as DeliveryRow | undefined;
 }
 
 /**
@@ -115,11 +119,16 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
  * so it cannot put a delivery another sender submitted back to `pending`.
  */
 export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | 'attempts'>, patch: Partial<DeliveryRow>): Promise<void> {
-  await db
-    .update(deliveries)
-    .set({ leaseUntil: null, ...patch })
-    .where(and(eq(deliveries.id, claimed.id), eq(deliveries.status, 'sending'), eq(deliveries.attempts, claimed.attempts)))
-    .run();
+  const set: Record<string, unknown> = { leaseUntil: null, ...patch };
+  const keys = Object.keys(set).sort();
+  const q = prepared(db, `finishDelivery:${keys.join()}`, () =>
+    db
+      .update(deliveries)
+      .set(Object.fromEntries(keys.map((k) => [k, sql`${sql.placeholder(k)}`])))
+      .where(and(eq(deliveries.id, sql.placeholder('_id')), eq(deliveries.status, 'sending'), eq(deliveries.attempts, sql.placeholder('_attempts'))))
+      .prepare(),
+  );
+  await q.run({ ...Object.fromEntries(keys.map((k) => [k, bound(set[k])])), _id: claimed.id, _attempts: claimed.attempts });
 }
 
 /** Marks editions whose deliveries are all settled as sent. */

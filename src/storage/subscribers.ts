@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { batch, chunkRows, type Db } from './db.js';
+import { prepared } from './prepared.js';
 import { authors, sections, subscribers, subscriberTopics, type SubscriberRow } from './schema.js';
 
 /** Chosen term ids of each kind; an empty list means every term of that kind. */
@@ -46,7 +47,8 @@ export async function findSubscriberByEmail(db: Db, email: string): Promise<Subs
 }
 
 export async function findSubscriberById(db: Db, id: string): Promise<SubscriberRow | undefined> {
-  return db.select().from(subscribers).where(eq(subscribers.id, id)).get();
+  const q = prepared(db, 'findSubscriberById', () => db.select().from(subscribers).where(eq(subscribers.id, sql.placeholder('id'))).prepare());
+  return (await q.get({ id })) as SubscriberRow | undefined;
 }
 
 export async function insertSubscriber(db: Db, row: SubscriberRow): Promise<void> {

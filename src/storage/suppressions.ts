@@ -7,10 +7,12 @@
  */
 import { and, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { batch, type Db } from './db.js';
+import { prepared } from './prepared.js';
 import { subscribers, suppressions, type SuppressionRow } from './schema.js';
 
 export async function findSuppression(db: Db, addressKey: string): Promise<SuppressionRow | undefined> {
-  return db.select().from(suppressions).where(eq(suppressions.addressKey, addressKey)).get();
+  const q = prepared(db, 'findSuppression', () => db.select().from(suppressions).where(eq(suppressions.addressKey, sql.placeholder('key'))).prepare());
+  return (await q.get({ key: addressKey })) as SuppressionRow | undefined;
 }
 
 /**

@@ -1,0 +1,121 @@
+/** The markdown for the digest-send bench: targets, the runs side by side, the per-recipient stages. */
+import type { DigestSendResult, SendRun, SizeRun } from './digest-send.js';
+import { fmt, kb, type Summary } from './stats.js';
+
+const MB = 1e6;
+const RSS_TARGET_MB = 200;
+const RATIO_TARGET = 0.5;
+const RENDER_TARGET_US = 50;
+
+const n = (x: number) => x.toLocaleString('en-US');
+const rate = (r: SendRun) => (1000 * r.submitted) / r.ms;
+/** The ceiling of a size: the mean rate of its ceiling runs (one before Nashra, one after). */
+export const ceilingRate = (s: SizeRun) => s.ceilings.reduce((sum, r) => sum + rate(r), 0) / s.ceilings.length;
+const pct = (x: number) => `${fmt(100 * x, 0)} %`;
+const mb = (kib: number) => `${fmt((kib * 1024) / MB, 0)} MB`;
+const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
+const us = (ms: number) => `${fmt(ms * 1000)} µs`;
+
+function targetsTable(r: DigestSendResult): string[] {
+  const cols = r.sizes.map((s) => `${n(s.readers)} readers`);
+  const row = (name: string, cells: string[], ok: string) => `| ${name} | ${cells.join(' | ')} | ${ok} |`;
+  const ratios = r.sizes.map((s) => rate(s.nashra) / ceilingRate(s));
+  const rss = r.sizes.map((s) => s.nashra.maxRssKiB);
+  const perReader = r.sizes.map((s) => s.nashra.ms / s.readers);
+  const first = perReader[0] as number;
+  const largest = r.sizes[r.sizes.length - 1] as SizeRun;
+  const render = r.recipient.total;
+  return [
+    `| target | ${cols.join(' | ')} | verdict |`,
+    `|---|${cols.map(() => '---:|').join('')}---|`,
+    row(`Nashra ≥ ${pct(RATIO_TARGET)} of the ceiling (messages/s, planning included)`, ratios.map(pct), verdict(ratios.every((x) => x >= RATIO_TARGET))),
+    row(
+      `peak RSS of the sender < ${RSS_TARGET_MB} MB (judged at the largest size)`,
+      rss.map(mb),
+      verdict((largest.nashra.maxRssKiB * 1024) / MB < RSS_TARGET_MB),
+    ),
+    row(
+      `time per reader flat (linear in readers)`,
+      perReader.map((x, i) => `${fmt(x)} ms${i ? ` (${fmt(x / first, 2)}×)` : ''}`),
+      r.sizes.length > 1 ? verdict(perReader.every((x) => x / first < 1.2)) + ' (within 20 %)' : '–',
+    ),
+    row(
+      `per-recipient render < ${RENDER_TARGET_US} µs (2 × \`signToken\` + \`renderDigestFor\` + headers)`,
+      r.sizes.map((_, i) => (i === 0 ? `mean ${us(render.mean)}, p50 ${us(render.p50)}` : '–')),
+      verdict(render.mean * 1000 < RENDER_TARGET_US),
+    ),
+  ];
+}
+
+function runRow(s: SizeRun, r: SendRun, name: string): string {
+  const ceiling = ceilingRate(s);
+  const phases = r.planMs !== undefined ? ` (plan ${fmt((r.planMs ?? 0) / 1000, 2)} s + send ${fmt((r.sendMs ?? 0) / 1000, 1)} s)` : '';
+  return (
+    `| ${n(s.readers)} | ${name} | ${fmt(r.ms / 1000, 1)} s${phases} | ${n(Math.round(rate(r)))} | ${pct(rate(r) / ceiling)} ` +
+    `| ${fmt(r.cpuMs / r.submitted, 2)} ms | ${fmt(r.sinkCpuMs / r.submitted, 2)} ms | ${kb(r.sinkBytes / r.sinkMessages)} | ${n(r.sinkConnections)} ` +
+    `| ${mb(r.maxRssBeforeKiB)} → ${mb(r.maxRssKiB)} | ${fmt(r.memory.rssAnon / MB, 0)} / ${fmt(r.memory.rssFile / MB, 0)} MB | ${fmt(r.memory.heapTotal / MB, 0)} MB |`
+  );
+}
+
+function runsTable(r: DigestSendResult): string[] {
+  const lines = [
+    '| readers | sender | time | messages/s | ÷ ceiling | sender CPU per message | sink CPU per message | bytes per message at the sink | SMTP connections | sender peak RSS (before the run → peak) | … peak anonymous / file-backed | peak V8 heap |',
+    '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of r.sizes) {
+    const [c1, c2] = s.ceilings as [SendRun, SendRun];
+    lines.push(
+      runRow(s, c1, 'ceiling: bare nodemailer pool, pre-built message'),
+      runRow(s, s.nashra, '**Nashra**: `runDigestTick` via `createNodeRuntime`'),
+      runRow(s, c2, 'ceiling again'),
+      runRow(s, s.composed, 'diagnostic: bare pool, the message\'s bytes built again for each send (`toNodemailer`)'),
+    );
+  }
+  return lines;
+}
+
+const stageRow = (name: string, s: Summary) => `| ${name} | ${us(s.mean)} | ${us(s.p50)} | ${us(s.p99)} |`;
+
+function recipientTable(r: DigestSendResult): string[] {
+  const c = r.recipient;
+  return [
+    `Per recipient, ${n(c.recipients)} real reader rows, one after another, the edition rendered once ` +
+      `(\`editionContent\` + \`renderDigestContent\`: ${fmt(c.editionMs)} ms, cold). Message: HTML ${kb(c.htmlBytes)} + text ${kb(c.textBytes)}.`,
+    '',
+    '| stage | mean | p50 | p99 |',
+    '|---|---:|---:|---:|',
+    stageRow('two signed links (`signToken` × 2)', c.tokens),
+    stageRow('the reader\'s slots (`renderDigestFor`)', c.body),
+    stageRow('the message and its headers (as `composeDigestMessage`)', c.message),
+    stageRow('**total, the per-recipient render**', c.total),
+    stageRow('diagnostic: `Buffer.byteLength` of HTML and text (flattens them, as the encoder must)', c.flatten),
+  ];
+}
+
+function databaseLine(r: DigestSendResult): string {
+  const sizes = r.sizes.map(
+    (s) =>
+      `${n(s.readers)} readers: ${fmt(s.seed.dbBytes / MB, 1)} MB seeded (readers inserted in ${fmt(s.seed.readersMs / 1000, 1)} s), ` +
+      `${fmt((s.nashra.dbBytesAfter ?? NaN) / MB, 1)} MB with its deliveries after the tick (file + WAL)`,
+  );
+  return `Databases: ${sizes.join('; ')}. Each has ${r.sizes[0]?.seed.articles ?? 0} articles, of which the edition takes the newest 10 commentary pieces of the last 24 h.`;
+}
+
+/** The section of the report; `heading` is the markdown heading level for its title. */
+export function renderDigestSendReport(r: DigestSendResult, heading = '###'): string[] {
+  return [
+    `${heading} Digest sending over SMTP on loopback`,
+    '',
+    `Pool of ${r.pool} SMTP connections (\`SMTP_POOL_SIZE\`), ${r.inFlight} sends in flight on both sides, ` +
+      `sink: ${r.sink === 'raw' ? 'the raw `node:net` responder' : '`smtp-server`'} in its own process; every sender run is its own child process. ` +
+      `Seeding and all runs took ${fmt(r.seconds, 0)} s.`,
+    '',
+    databaseLine(r),
+    '',
+    ...targetsTable(r),
+    '',
+    ...runsTable(r),
+    '',
+    ...recipientTable(r),
+  ];
+}
