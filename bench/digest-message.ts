@@ -1,18 +1,14 @@
 /**
- * What the digest-send bench's children share: the Node entry's environment for the run, the
- * edition a tick at `now` would plan (same pieces, rendered once), and one reader's message
- * composed as `src/digests/send.ts` composes it, for the ceiling's pre-built message and the
- * per-recipient render timing.
+ * What the digest-send bench's children share: the Node entry's environment for the run and the
+ * edition a tick at `now` would plan (same pieces, rendered once). Messages are composed by
+ * `src/digests/send.ts` itself (`composeDigestMessage` and its stages).
  */
 import { parseConfig, type Config } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
 import { editionContent } from '../src/digests/render.js';
-import { messageIdFor, senderFields } from '../src/email/compose.js';
-import { renderDigestContent, renderDigestFor, type RenderedDigest } from '../src/email/digest.js';
-import type { MailMessage } from '../src/email/mailer.js';
+import { renderDigestContent, type RenderedDigest } from '../src/email/digest.js';
 import { editionPieceIds } from '../src/storage/digest-plan.js';
-import type { EditionRow, SubscriberRow } from '../src/storage/schema.js';
-import { signToken } from '../src/subscribers/tokens.js';
+import type { EditionRow } from '../src/storage/schema.js';
 
 export const SECRET_KEY = 'bench-secret-key-0123456789-0123456789-abcdef';
 const DAY_MS = 86_400_000;
@@ -53,50 +49,4 @@ export async function renderBenchEdition(deps: Pick<Deps, 'db' | 'config' | 'ids
   const content = await editionContent(deps, edition);
   if (!content) throw new Error('the bench edition has no pieces: seed articles listed in the last 24 h');
   return { edition, digest: renderDigestContent(content) };
-}
-
-/** RFC 2369 / 8058 header, as `send.ts` writes it. */
-function listUnsubscribe(mailto: string | undefined, unsubscribeUrl: string): string {
-  if (!mailto) return `<${unsubscribeUrl}>`;
-  const token = new URL(unsubscribeUrl).searchParams.get('token') ?? '';
-  return `<${unsubscribeUrl}>, <mailto:${mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`;
-}
-
-/** The per-recipient stages of `composeDigestMessage`, each a function so they can be timed apart. */
-export const stages = {
-  async tokens(config: Config, s: SubscriberRow, now: Date) {
-    const unsubscribeUrl = `${config.PUBLIC_URL}/unsubscribe?token=${await signToken(config.SECRET_KEY, 'unsubscribe', s.id, now)}`;
-    const preferencesUrl = `${config.PUBLIC_URL}/preferences?token=${await signToken(config.SECRET_KEY, 'preferences', s.id, now)}`;
-    return { unsubscribeUrl, preferencesUrl };
-  },
-  body(digest: RenderedDigest, s: SubscriberRow, urls: { unsubscribeUrl: string; preferencesUrl: string }) {
-    return renderDigestFor(digest, { email: s.email, name: s.name, frequency: s.frequency, ...urls });
-  },
-  message(config: Config, deliveryId: string, editionId: string, s: SubscriberRow, digest: RenderedDigest, body: { html: string; text: string }, unsubscribeUrl: string): MailMessage {
-    const host = new URL(config.PUBLIC_URL).hostname;
-    return {
-      ...senderFields(config),
-      to: s.email,
-      subject: digest.subject,
-      ...body,
-      messageId: messageIdFor(config, deliveryId),
-      idempotencyKey: deliveryId,
-      headers: {
-        'List-Unsubscribe': listUnsubscribe(config.UNSUBSCRIBE_MAILTO, unsubscribeUrl),
-        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-        'List-Id': `${config.SITE_NAME.replace(/[\r\n<>"]/g, '')} <digest.${host}>`,
-        'Auto-Submitted': 'auto-generated',
-        'Feedback-ID': `${editionId}:digest:nashra`,
-      },
-    };
-  },
-};
-
-/**
- * One reader's message, as `composeDigestMessage` (src/digests/send.ts, not exported) builds
- * it: two signed links, the recipient's slots, the list headers. Keep the two in step.
- */
-export async function composeLikeSend(config: Config, edition: EditionRow, s: SubscriberRow, digest: RenderedDigest, now: Date): Promise<MailMessage> {
-  const urls = await stages.tokens(config, s, now);
-  return stages.message(config, `${edition.id}-${s.id}`, edition.id, s, digest, stages.body(digest, s, urls), urls.unsubscribeUrl);
 }

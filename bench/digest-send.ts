@@ -5,6 +5,8 @@
  * (`bench/digest-sender.ts`) are child processes, so the sink never shares the sender's event
  * loop and each run's peak RSS is its own. Per size, in this order: ceiling, Nashra, ceiling
  * again (so drift shows), then the diagnostic with the mailer building the bytes for each send.
+ * The senders run as `npm start` runs Nashra: plain JavaScript bundled by esbuild, no
+ * TypeScript loader in the process (tsx's loader thread alone is about 45 MB of RSS).
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +20,15 @@ import type { SendResult, SenderMode } from './digest-sender.js';
 import type { SinkKind, SinkStats } from './smtp-sink.js';
 
 const SINK = fileURLToPath(new URL('./smtp-sink.ts', import.meta.url));
-const SENDER = fileURLToPath(new URL('./digest-sender.ts', import.meta.url));
+const SENDER_SOURCE = fileURLToPath(new URL('./digest-sender.ts', import.meta.url));
+/** Inside the repository, so the bundle's package imports resolve to node_modules. */
+const SENDER = fileURLToPath(new URL('./.build/digest-sender.mjs', import.meta.url));
+
+/** Bundles the sender, as scripts/build-node.mjs bundles the Node entries. */
+async function buildSender(): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({ entryPoints: [SENDER_SOURCE], outfile: SENDER, bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' });
+}
 /** Recipients for the per-recipient render timing (real reader rows of the first database). */
 const RENDER_RECIPIENTS = 10_000;
 const SINK_MAX_SECONDS = 4 * 3600;
@@ -60,7 +70,7 @@ function startSink(kind: SinkKind): Promise<Sink> {
 
 /** Forks one sender run; resolves with its result once it has exited cleanly. */
 function runSender(args: string[], profileDir?: string): Promise<SendResult> {
-  const execArgv = profileDir ? [...process.execArgv, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : process.execArgv;
+  const execArgv = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const child = fork(SENDER, args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let result: SendResult | undefined;
   child.once('message', (m) => void (result = m as SendResult));
@@ -114,6 +124,7 @@ async function measureSize(seed: DigestSeed, at: Date, dbPath: string, opts: Dig
 /** Runs every size on its own fresh database, removed at the end, and the per-recipient timing on the first. */
 export async function measureDigestSend(opts: DigestSendOptions): Promise<DigestSendResult> {
   const t0 = performance.now();
+  await buildSender();
   const sizes: SizeRun[] = [];
   let recipient: RecipientCost | undefined;
   for (const n of opts.sizes) {

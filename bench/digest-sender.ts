@@ -8,8 +8,8 @@
  *   digest-sender.ts ceiling <db> <smtp url> <pool> <now> <count> raw|composed
  *       A bare nodemailer pool (same size, maxMessages 1000, SMTP_POOL_SIZE × 4 sends in flight,
  *       as the Node dispatcher) sending one reader's digest `count` times: `raw`, the message's
- *       bytes built once (the ceiling); `composed`, the mailer's `toNodemailer` building them
- *       again for every send (a diagnostic: the ceiling plus the MIME build).
+ *       bytes built once (the ceiling); `composed`, the bytes built again for every send as the
+ *       SMTP mailer builds them (a diagnostic: the ceiling plus the MIME build).
  *
  * Each sends its `SendResult` over IPC and exits.
  */
@@ -18,14 +18,15 @@ import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
 import { createNodeRuntime } from '../src/adapters/node-deps.js';
 import { openSqlite } from '../src/adapters/sqlite.js';
-import { toNodemailer } from '../src/adapters/smtp-mailer.js';
+import { createMessageBuffers, toNodemailer } from '../src/adapters/smtp-mailer.js';
 import { createFixedClock } from '../src/deps.js';
 import { runDigestTick } from '../src/digests/schedule.js';
+import { composeDigestMessage } from '../src/digests/send.js';
 import { createUlids } from '../src/ids.js';
 import type { MailMessage } from '../src/email/mailer.js';
 import type { SubscriberRow } from '../src/storage/schema.js';
 import { subscribers } from '../src/storage/schema.js';
-import { benchConfig, composeLikeSend, renderBenchEdition, senderEnv } from './digest-message.js';
+import { benchConfig, renderBenchEdition, senderEnv } from './digest-message.js';
 
 export type SenderMode = 'nashra' | 'raw' | 'composed';
 export type SendResult = {
@@ -127,7 +128,7 @@ async function oneMessage(dbPath: string, now: Date): Promise<MailMessage> {
     const config = benchConfig(dbPath);
     const { edition, digest } = await renderBenchEdition({ db, config, ids: createUlids(createFixedClock(now)) }, now);
     const reader = (await db.select().from(subscribers).limit(1).get()) as SubscriberRow;
-    return await composeLikeSend(config, edition, reader, digest, now);
+    return await composeDigestMessage(config, { id: `${edition.id}-${reader.id}`, editionId: edition.id, createdAt: now }, reader, digest);
   } finally {
     close();
   }
@@ -143,7 +144,16 @@ async function runCeiling(dbPath: string, smtpUrl: string, pool: number, now: Da
   const maxRssBeforeKiB = process.resourceUsage().maxRSS;
   let started = 0;
   let submitted = 0;
-  const send = () => transport.sendMail(mode === 'raw' ? prebuilt : toNodemailer(message));
+  const buffers = createMessageBuffers();
+  const send =
+    mode === 'raw'
+      ? () => transport.sendMail(prebuilt)
+      : async () => {
+          // As the SMTP mailer sends: the bytes built into a reused buffer, released once accepted.
+          const { buffer, raw } = buffers.fill(message);
+          await transport.sendMail(toNodemailer(message, undefined, raw));
+          buffers.release(buffer);
+        };
   const worker = async () => {
     while (started < count) {
       started++;

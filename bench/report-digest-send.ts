@@ -68,7 +68,7 @@ function runsTable(r: DigestSendResult): string[] {
       runRow(s, c1, 'ceiling: bare nodemailer pool, pre-built message'),
       runRow(s, s.nashra, '**Nashra**: `runDigestTick` via `createNodeRuntime`'),
       runRow(s, c2, 'ceiling again'),
-      runRow(s, s.composed, 'diagnostic: bare pool, the message\'s bytes built again for each send (`toNodemailer`)'),
+      runRow(s, s.composed, 'diagnostic: bare pool, the message\'s bytes built again for each send (`createMessageBuffers`)'),
     );
   }
   return lines;
@@ -84,11 +84,11 @@ function recipientTable(r: DigestSendResult): string[] {
     '',
     '| stage | mean | p50 | p99 |',
     '|---|---:|---:|---:|',
-    stageRow('two signed links (`signToken` × 2)', c.tokens),
+    stageRow('two signed links (`digestLinks`)', c.tokens),
     stageRow('the reader\'s slots (`renderDigestFor`)', c.body),
-    stageRow('the message and its headers (as `composeDigestMessage`)', c.message),
+    stageRow('the message and its headers (`digestMessage`)', c.message),
     stageRow('**total, the per-recipient render**', c.total),
-    stageRow('diagnostic: `Buffer.byteLength` of HTML and text (flattens them, as the encoder must)', c.flatten),
+    stageRow('diagnostic: the message\'s bytes, as the SMTP mailer builds them (`buildRawMessage`)', c.raw),
   ];
 }
 

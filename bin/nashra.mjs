@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// The `nashra` command: runs src/cli.ts through tsx, so no build step is needed.
-import { register } from 'tsx/esm/api';
-
-register();
+// The `nashra` command: runs the CLI bundled by `npm run build` (dist/cli.mjs).
+let cli;
 try {
-  const { runCli } = await import('../src/cli.ts');
-  process.exit(await runCli(process.argv.slice(2)));
+  cli = await import('../dist/cli.mjs');
 } catch (err) {
-  const missingBuild = err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('compiled');
-  console.error(missingBuild ? 'nashra: templates are not compiled yet; run `npm run build` first.' : `nashra: ${err?.message ?? err}`);
+  if (err?.code !== 'ERR_MODULE_NOT_FOUND' || !String(err.message).includes('dist')) throw err;
+  console.error('nashra: not built yet; run `npm run build` first.');
+  process.exit(1);
+}
+try {
+  process.exit(await cli.runCli(process.argv.slice(2)));
+} catch (err) {
+  console.error(`nashra: ${err?.message ?? err}`);
   process.exit(1);
 }

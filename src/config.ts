@@ -75,6 +75,9 @@ export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_PATH: z.string().default('./data/nashra.db'),
+  // SQLite's page cache, and how much of the file it may map into memory (0: read through the cache).
+  SQLITE_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(32),
+  SQLITE_MMAP_MB: z.coerce.number().int().min(0).max(65536).default(0),
   OUTBOX_DIR: z.string().default('./data/outbox'),
   SCHEDULER: bool.default(true),
   SEED: bool.default(true),

@@ -19,7 +19,7 @@ export function createNodeRuntime(env: Record<string, string | undefined> = proc
   const { file: secretsFile, fromFile: secretsFromFile } = ensureDevSecrets(env);
   const config = parseConfig(env);
   const log = createConsoleLog(config.LOG_LEVEL);
-  const { db, close } = openSqlite(config.DATABASE_PATH);
+  const { db, close } = openSqlite(config.DATABASE_PATH, { cacheMb: config.SQLITE_CACHE_MB, mmapMb: config.SQLITE_MMAP_MB });
   const mailer: Mailer = config.SMTP_URL
     ? createSmtpMailer({ url: config.SMTP_URL, maxConnections: config.SMTP_POOL_SIZE, rateLimitPerSecond: config.SMTP_RATE_PER_SECOND || undefined })
     : config.MAIL_API_URL && config.MAIL_API_KEY

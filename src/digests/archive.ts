@@ -1,12 +1,14 @@
 /**
  * The public newsletter archive: editions that went out (see storage/editions-archive.ts), as
  * people read them on the web and as items of the edition feeds. Each is the same content its
- * readers were mailed (`editionContent`), without anything about any reader.
+ * readers were mailed (`editionContent`), without anything about any reader. The web pages come
+ * in the readers' languages (English around the Arabic pieces, as in the English digest); the
+ * feeds are Arabic.
  */
 import type { Deps } from '../deps.js';
-import type { DigestContent } from '../email/digest.js';
+import type { DigestContent, DigestLocale } from '../email/digest.js';
 import { AppError } from '../errors.js';
-import { findPublicEdition, firstSubmissions, publicEditions, type EditionCursor } from '../storage/editions-archive.js';
+import { findPublicEdition, firstSubmissions, isListed, publicEditions, type EditionCursor } from '../storage/editions-archive.js';
 import type { EditionRow } from '../storage/schema.js';
 import { editionContent } from './render.js';
 
@@ -17,6 +19,12 @@ export const EDITION_FEED_ITEMS = 20;
 
 /** An edition as the archive shows it; `content.archiveUrl` is its page. */
 export type ArchiveEdition = { edition: EditionRow; content: DigestContent };
+
+/**
+ * An edition at its own address. `listed` is false for one an editor paused or cancelled after
+ * some readers got it: its page opens for them, but the archive and the feeds leave it out.
+ */
+export type EditionPage = ArchiveEdition & { listed: boolean };
 
 /** An edition as a feed item: `published` is when it first went out, and never moves. */
 export type FeedEdition = ArchiveEdition & { published: Date };
@@ -48,9 +56,9 @@ function withMedium(content: DigestContent, medium: 'web' | 'feed'): DigestConte
   return { ...content, articles };
 }
 
-/** Content for each edition, in order; one with no piece still published is left out. */
-async function contentsOf(deps: ArchiveDeps, rows: EditionRow[], medium: 'web' | 'feed'): Promise<ArchiveEdition[]> {
-  const contents = await Promise.all(rows.map((edition) => editionContent(deps, edition)));
+/** Content for each edition in `locale`, in order; one with no piece still published is left out. */
+async function contentsOf(deps: ArchiveDeps, rows: EditionRow[], medium: 'web' | 'feed', locale: DigestLocale = 'ar'): Promise<ArchiveEdition[]> {
+  const contents = await Promise.all(rows.map((edition) => editionContent(deps, edition, locale)));
   return rows.flatMap((edition, i) => {
     const content = contents[i];
     return content ? [{ edition, content: withMedium(content, medium) }] : [];
@@ -64,24 +72,27 @@ export type ArchivePage = {
 };
 
 /**
- * A page of the archive, newest first, after the `before` cursor when given. Throws
+ * A page of the archive in `locale`, newest first, after the `before` cursor when given. Throws
  * `invalid_request` for a malformed cursor.
  */
-export async function archivePage(deps: ArchiveDeps, before?: string): Promise<ArchivePage> {
+export async function archivePage(deps: ArchiveDeps, before?: string, locale: DigestLocale = 'ar'): Promise<ArchivePage> {
   const cursor = before === undefined ? undefined : parseEditionCursor(before);
   const rows = await publicEditions(deps.db, { before: cursor, limit: ARCHIVE_PAGE_SIZE + 1 });
   const shown = rows.slice(0, ARCHIVE_PAGE_SIZE);
   const last = shown[shown.length - 1];
-  return { editions: await contentsOf(deps, shown, 'web'), older: rows.length > ARCHIVE_PAGE_SIZE && last ? editionCursor(last) : undefined };
+  return { editions: await contentsOf(deps, shown, 'web', locale), older: rows.length > ARCHIVE_PAGE_SIZE && last ? editionCursor(last) : undefined };
 }
 
-/** A public edition's web version, or null when the id is unknown, never went out, or has nothing left to show. */
-export async function archivedEdition(deps: ArchiveDeps, id: string): Promise<ArchiveEdition | null> {
+/**
+ * A public edition's web version in `locale`, or null when the id is unknown, no reader got it,
+ * or it has nothing left to show.
+ */
+export async function archivedEdition(deps: ArchiveDeps, id: string, locale: DigestLocale = 'ar'): Promise<EditionPage | null> {
   if (id.length > 64) return null;
   const edition = await findPublicEdition(deps.db, id);
   if (!edition) return null;
-  const [found] = await contentsOf(deps, [edition], 'web');
-  return found ?? null;
+  const [found] = await contentsOf(deps, [edition], 'web', locale);
+  return found ? { ...found, listed: isListed(edition) } : null;
 }
 
 /**

@@ -19,6 +19,19 @@ const ZONES_PER_QUERY = 50;
 
 const PERIOD_MS: Record<Cadence, number> = { daily: 86_400_000, weekly: 7 * 86_400_000 };
 
+/**
+ * How far back before the previous edition's end the next one looks again. An article write
+ * takes its listing time from the clock and commits a few queries later (on D1, round trips
+ * that may take a second or more under load); a tick that read the pieces in between missed a
+ * piece listed just before its moment, and a window starting where that edition's ended would
+ * miss it too. Looking back this much longer than any write takes, and leaving out what an
+ * edition already took, brings such a piece in the next edition, once. Pieces already stored at
+ * the moment still go out at that moment, as `digest run` right after publishing expects. (A
+ * piece listed in that last minute that an editor dropped from the previous edition, or that
+ * did not fit in it, may come in the next one.)
+ */
+export const LISTING_SETTLE_MS = 60_000;
+
 export type PlanOptions = {
   /** Every reader is due for the current period, whatever their hour, weekday and confirmation time (`nashra digest run`). */
   force?: boolean;
@@ -58,8 +71,9 @@ export async function planDue(deps: Pick<Deps, 'db' | 'ids' | 'config'>, cadence
 /**
  * The edition of this cadence, period and segment, created when missing: the segment's
  * commentary pieces listed since the previous edition's window (the last period's for a new
- * segment), newest first, at most DIGEST_MAX_ITEMS; `skipped` when there are none. With a
- * review window it waits in `review` until DIGEST_REVIEW_MINUTES have passed.
+ * segment; LISTING_SETTLE_MS earlier, without the pieces an edition already took), newest
+ * first, at most DIGEST_MAX_ITEMS; `skipped` when there are none. With a review window it
+ * waits in `review` until DIGEST_REVIEW_MINUTES have passed.
  */
 export async function ensureEdition(
   deps: Pick<Deps, 'db' | 'ids' | 'config'>,
@@ -72,10 +86,16 @@ export async function ensureEdition(
   const existing = await findEdition(db, cadence, key, segmentKey);
   if (existing) return existing;
   const previous = await latestEdition(db, cadence, segmentKey);
-  const windowStart = previous?.windowEnd ?? new Date(now.getTime() - PERIOD_MS[cadence]);
+  const windowStart = previous ? new Date(previous.windowEnd.getTime() - LISTING_SETTLE_MS) : new Date(now.getTime() - PERIOD_MS[cadence]);
   // A late, out-of-order tick must not reach back before a later edition's window.
   const windowEnd = windowStart > now ? windowStart : now;
-  const pieces = await editionPieceIds(db, { after: windowStart, until: windowEnd, topics: topicsOfSegment(segmentKey), limit: config.DIGEST_MAX_ITEMS });
+  const pieces = await editionPieceIds(db, {
+    after: windowStart,
+    until: windowEnd,
+    topics: topicsOfSegment(segmentKey),
+    limit: config.DIGEST_MAX_ITEMS,
+    notTakenBy: { cadence, segmentKey },
+  });
   const review = config.DIGEST_REVIEW_MINUTES * 60_000;
   return insertEditionOnce(db, {
     id: ids.next(),

@@ -12,9 +12,13 @@ import { topicsOfSegment } from '../storage/subscribers.js';
 import { termsByIds } from '../storage/taxonomy.js';
 import { digestContent } from './content.js';
 
-/** The public web version of an edition. */
-export function editionArchiveUrl(config: Deps['config'], editionId: string): string {
-  return `${config.PUBLIC_URL}/newsletter/archive/${encodeURIComponent(editionId)}`;
+/**
+ * The public web version of an edition, in the reader's language: English readers' "view in
+ * browser" opens the English page around the same Arabic pieces.
+ */
+export function editionArchiveUrl(config: Deps['config'], editionId: string, locale: DigestLocale = 'ar'): string {
+  const url = `${config.PUBLIC_URL}/newsletter/archive/${encodeURIComponent(editionId)}`;
+  return locale === 'ar' ? url : `${url}?lang=${locale}`;
 }
 
 const FOLLOWING = {
@@ -39,7 +43,7 @@ export async function editionContent(deps: Pick<Deps, 'db' | 'config'>, edition:
   // A piece unpublished since the edition was planned is left out.
   const list = (await getArticlesByIds(deps.db, JSON.parse(edition.articleIds) as string[])).filter((a) => a.status === 'published');
   if (list.length === 0) return null;
-  const extras = { archiveUrl: editionArchiveUrl(deps.config, edition.id), followingLabel: await followingLabel(deps.db, edition.segmentKey, locale) };
+  const extras = { archiveUrl: editionArchiveUrl(deps.config, edition.id, locale), followingLabel: await followingLabel(deps.db, edition.segmentKey, locale) };
   return digestContent(deps.config, edition, list, extras, locale);
 }
 

@@ -5,6 +5,7 @@
  * killed at any point leaves at most the in-flight message to be sent again once its lease
  * expires; nothing is lost.
  */
+import type { Config } from '../config.js';
 import type { Deps } from '../deps.js';
 import { messageIdFor, senderFields } from '../email/compose.js';
 import { renderDigestFor, type DigestLocale, type RenderedDigest } from '../email/digest.js';
@@ -87,7 +88,7 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, Promise<Re
     return 'skipped';
   }
   try {
-    const message = await composeDigestMessage(deps, d, subscriber, digest);
+    const message = await composeDigestMessage(deps.config, d, subscriber, digest);
     const result = await deps.mailer.send(message);
     await finishDelivery(db, d, { status: 'submitted', messageId: result.messageId, smtpResponse: result.response.slice(0, 500), submittedAt: clock.now(), error: null });
     return 'submitted';
@@ -149,14 +150,25 @@ function listUnsubscribe(mailto: string | undefined, unsubscribeUrl: string): st
   return `<${unsubscribeUrl}>, <mailto:${mailto}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`;
 }
 
-async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow, digest: RenderedDigest): Promise<MailMessage> {
-  const { config } = deps;
-  // Signed as of the delivery's creation: a retry of the same delivery is the same message,
-  // byte for byte, as an HTTP provider comparing an idempotency key's payloads expects.
-  const now = d.createdAt;
-  const unsubscribeUrl = `${config.PUBLIC_URL}/unsubscribe?token=${await signToken(config.SECRET_KEY, 'unsubscribe', s.id, now)}`;
-  const preferencesUrl = `${config.PUBLIC_URL}/preferences?token=${await signToken(config.SECRET_KEY, 'preferences', s.id, now)}`;
-  const body = renderDigestFor(digest, { email: s.email, name: s.name, frequency: s.frequency, preferencesUrl, unsubscribeUrl });
+export type DigestLinks = { unsubscribeUrl: string; preferencesUrl: string };
+
+/**
+ * A reader's signed links, as of `at`: the delivery's creation, so that a retry of the same
+ * delivery is the same message, byte for byte, as an HTTP provider comparing an idempotency
+ * key's payloads expects.
+ */
+export async function digestLinks(config: Config, subscriberId: string, at: Date): Promise<DigestLinks> {
+  return {
+    unsubscribeUrl: `${config.PUBLIC_URL}/unsubscribe?token=${await signToken(config.SECRET_KEY, 'unsubscribe', subscriberId, at)}`,
+    preferencesUrl: `${config.PUBLIC_URL}/preferences?token=${await signToken(config.SECRET_KEY, 'preferences', subscriberId, at)}`,
+  };
+}
+
+type DigestDelivery = Pick<DeliveryRow, 'id' | 'editionId' | 'createdAt'>;
+type DigestReader = Pick<SubscriberRow, 'id' | 'email' | 'name' | 'frequency'>;
+
+/** The message around a reader's filled-in digest: sender, Message-ID, list headers. */
+export function digestMessage(config: Config, d: DigestDelivery, s: DigestReader, digest: RenderedDigest, body: ReturnType<typeof renderDigestFor>, links: DigestLinks): MailMessage {
   const host = new URL(config.PUBLIC_URL).hostname;
   return {
     ...senderFields(config),
@@ -166,11 +178,18 @@ async function composeDigestMessage(deps: Deps, d: DeliveryRow, s: SubscriberRow
     messageId: messageIdFor(config, d.id),
     idempotencyKey: d.id,
     headers: {
-      'List-Unsubscribe': listUnsubscribe(config.UNSUBSCRIBE_MAILTO, unsubscribeUrl),
+      'List-Unsubscribe': listUnsubscribe(config.UNSUBSCRIBE_MAILTO, links.unsubscribeUrl),
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'List-Id': `${config.SITE_NAME.replace(/[\r\n<>"]/g, '')} <digest.${host}>`,
       'Auto-Submitted': 'auto-generated',
       'Feedback-ID': `${d.editionId}:digest:nashra`,
     },
   };
+}
+
+/** One delivery's message: the reader's links, their slots filled in, the headers. */
+export async function composeDigestMessage(config: Config, d: DigestDelivery, s: DigestReader, digest: RenderedDigest): Promise<MailMessage> {
+  const links = await digestLinks(config, s.id, d.createdAt);
+  const body = renderDigestFor(digest, { email: s.email, name: s.name, frequency: s.frequency, ...links });
+  return digestMessage(config, d, s, digest, body, links);
 }

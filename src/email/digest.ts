@@ -5,6 +5,7 @@
  */
 import { FREQUENCY_LABEL } from '../locale.js';
 import { escapeHtml } from '../text/html.js';
+import { joinParts, type BodyParts } from './mailer.js';
 import { digestEnHtml, digestEnText, digestHtml, digestText } from './compiled/templates.js';
 import { compileSlots, compileTemplate, guardSlots, noEscape, type Slots } from './template.js';
 
@@ -68,8 +69,12 @@ export function renderDigestContent(content: DigestContent, locale: DigestLocale
   };
 }
 
-/** Stage two: one recipient's own values in the slots. */
-export function renderDigestFor(digest: RenderedDigest, r: DigestRecipient): { html: string; text: string } {
+/**
+ * Stage two: one recipient's own values in the slots. `parts` are the same bodies as the
+ * edition's fixed text and this reader's values, for an encoder that reuses the fixed text's
+ * bytes; `html` and `text` are their joins.
+ */
+export function renderDigestFor(digest: RenderedDigest, r: DigestRecipient): { html: string; text: string; parts: { html: BodyParts; text: BodyParts } } {
   const t = TEMPLATES[digest.locale];
   const slots = {
     greeting: t.greeting(r.name),
@@ -78,5 +83,6 @@ export function renderDigestFor(digest: RenderedDigest, r: DigestRecipient): { h
     preferencesUrl: r.preferencesUrl,
     unsubscribeUrl: r.unsubscribeUrl,
   };
-  return { html: digest.html(slots), text: digest.text(slots) };
+  const parts = { html: digest.html(slots), text: digest.text(slots) };
+  return { html: joinParts(parts.html), text: joinParts(parts.text), parts };
 }

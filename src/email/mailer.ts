@@ -9,6 +9,12 @@ export type MailMessage = {
   subject: string;
   text: string;
   html: string;
+  /**
+   * The same bodies as a template's fixed text and this message's own values, when they were
+   * filled that way (a digest): they join to `text` and `html` exactly. An encoder may reuse
+   * the encoded bytes of fixed text it has seen before instead of encoding all of it again.
+   */
+  parts?: { text: BodyParts; html: BodyParts };
   /** Our own Message-ID, `<id@domain>`; also the idempotency key for HTTP providers. */
   messageId: string;
   /** For HTTP providers: the same key on a retry means the same message (a delivery's id). */
@@ -16,6 +22,19 @@ export type MailMessage = {
   /** Extra headers (List-Unsubscribe, ...). Values must already be single-line. */
   headers?: Record<string, string>;
 };
+
+/**
+ * `fixed[0] + values[0] + fixed[1] + … + values[n - 1] + fixed[n]`. Every message of an
+ * edition shares one `fixed` array (the same object), so it can key a cache of its encoding.
+ */
+export type BodyParts = { fixed: readonly string[]; values: readonly string[] };
+
+/** The text `parts` stand for. */
+export function joinParts(parts: BodyParts): string {
+  let out = parts.fixed[0] ?? '';
+  for (let i = 1; i < parts.fixed.length; i++) out += (parts.values[i - 1] as string) + (parts.fixed[i] as string);
+  return out;
+}
 
 export type SubmitResult = {
   messageId: string;

@@ -8,6 +8,8 @@
  * Stage two (once per recipient): `[[slot]]` markers left in the output are filled by
  * {@link compileSlots}, which splits the string once so each recipient costs one join.
  */
+import type { BodyParts } from './mailer.js';
+
 type Node =
   | { t: 'text'; v: string }
   | { t: 'var'; name: string; raw: boolean }
@@ -86,7 +88,8 @@ export function compileTemplate(source: string, escape: Escape): Template {
   };
 }
 
-export type Slots = (values: Record<string, string>) => string;
+/** One recipient's values in a rendered template's slots: the text as parts (see {@link BodyParts}). */
+export type Slots = (values: Record<string, string>) => BodyParts;
 
 /** Stands in for "[" inside stage-one values (U+E000, private use); {@link compileSlots} puts it back. */
 const VALUE_BRACKET = '\uE000';
@@ -99,16 +102,20 @@ export function guardSlots(escape: Escape): Escape {
   return (s) => escape(s).replaceAll('[', VALUE_BRACKET);
 }
 
-/** Splits a rendered string on `[[slot]]` markers; the result fills them per recipient. */
+/**
+ * Splits a rendered string on `[[slot]]` markers once; the result fills them per recipient,
+ * escaped. The fixed text between the markers is one array shared by every recipient.
+ */
 export function compileSlots(rendered: string, escape: Escape): Slots {
-  const parts = rendered.split(/\[\[(\w+)\]\]/).map((p, i) => (i % 2 ? p : p.replaceAll(VALUE_BRACKET, '[')));
-  return (values) => {
-    let out = parts[0] as string;
-    for (let i = 1; i < parts.length; i += 2) {
-      const v = values[parts[i] as string];
-      if (v === undefined) throw new Error(`template: no value for slot [[${parts[i]}]]`);
-      out += escape(v) + (parts[i + 1] as string);
-    }
-    return out;
-  };
+  const split = rendered.split(/\[\[(\w+)\]\]/).map((p, i) => (i % 2 ? p : p.replaceAll(VALUE_BRACKET, '[')));
+  const fixed: readonly string[] = split.filter((_, i) => i % 2 === 0);
+  const names = split.filter((_, i) => i % 2 === 1);
+  return (values) => ({
+    fixed,
+    values: names.map((name) => {
+      const v = values[name];
+      if (v === undefined) throw new Error(`template: no value for slot [[${name}]]`);
+      return escape(v);
+    }),
+  });
 }

@@ -2,7 +2,9 @@
  * The public newsletter archive: every edition that went out on the web (`/newsletter/archive`,
  * each at `/newsletter/archive/:id`, the emails' "view in browser" link), and feeds of the
  * editions. Public and the same for everyone, so cacheable; the ETag is the body's, and a
- * matching If-None-Match gets a 304.
+ * matching If-None-Match gets a 304. The pages are Arabic, or English with `?lang=en` (the
+ * English digest's link); only the parameter chooses, never Accept-Language, so a cached page
+ * is the same for every reader of its address.
  */
 import type { Context } from 'hono';
 import type { App, AppEnv } from '../app.js';
@@ -10,6 +12,7 @@ import { archivedEdition, archivePage, feedEditions } from '../digests/archive.j
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from '../feeds/formats.js';
 import { isNotModified, strongEtag } from '../http/caching.js';
 import { HTML_MEDIA_TYPE, names, parseAccept, qualityOf } from '../http/negotiate.js';
+import type { Locale } from '../pages/i18n.js';
 import { archivePageHtml } from '../pages/newsletter-archive.js';
 import { editionNotFoundHtml, editionPageHtml } from '../pages/newsletter-edition.js';
 import { EDITION_FEED_PATHS, editionFeed } from '../pages/newsletter-feed.js';
@@ -50,24 +53,29 @@ function feedType(c: Context<AppEnv>, format: FeedFormat): string {
   return names(accept, 'text/html') || qualityOf(accept, generic) > qualityOf(accept, own) ? generic : own;
 }
 
+/** `?lang=en` for English; Arabic for anything else. */
+const archiveLocale = (c: Context<AppEnv>): Locale => (c.req.query('lang')?.trim().toLowerCase() === 'en' ? 'en' : 'ar');
+
 export function registerNewsletterRoutes(app: App): void {
   app.get('/newsletter/archive', async (c) => {
     const deps = c.get('deps');
     const before = c.req.query('before');
-    const archive = await archivePage(deps, before);
-    return page(c, archivePageHtml(deps.config.SITE_NAME, archive, before === undefined));
+    const locale = archiveLocale(c);
+    const archive = await archivePage(deps, before, locale);
+    return page(c, archivePageHtml(deps.config.SITE_NAME, archive, before, locale));
   });
 
   app.get('/newsletter/archive/:id', async (c) => {
     const deps = c.get('deps');
-    const found = await archivedEdition(deps, c.req.param('id'));
+    const locale = archiveLocale(c);
+    const found = await archivedEdition(deps, c.req.param('id'), locale);
     if (!found) {
       // Short: an edition in review now may go out within the hour.
       c.header('Cache-Control', 'public, max-age=60');
       c.header('Content-Security-Policy', PAGE_CSP);
-      return c.html(editionNotFoundHtml(deps.config.SITE_NAME), 404);
+      return c.html(editionNotFoundHtml(deps.config.SITE_NAME, locale), 404);
     }
-    return page(c, editionPageHtml(deps.config.SITE_NAME, found));
+    return page(c, editionPageHtml(deps.config.SITE_NAME, found, locale));
   });
 
   for (const format of FEED_FORMATS) {

@@ -120,9 +120,22 @@ export async function insertDueDeliveries(db: Db, cadence: Cadence, zones: ZoneS
 /**
  * Ids of the commentary pieces listed after `after` (exclusive) and up to `until`, in the
  * chosen sections and by the chosen authors (an empty list: any), newest first, at most `limit`.
+ * With `notTakenBy`, leaves out the pieces an edition of that cadence and segment whose window
+ * ends after `after` already took as they are listed now (editions_segment_window_idx):
+ * overlapping windows take each piece once, and a piece listed again since (withdrawn, then
+ * published anew) is new again.
  */
-export async function editionPieceIds(db: Db, opts: { after: Date; until: Date; topics: TopicIds; limit: number }): Promise<string[]> {
+export async function editionPieceIds(
+  db: Db,
+  opts: { after: Date; until: Date; topics: TopicIds; limit: number; notTakenBy?: { cadence: Cadence; segmentKey: string } },
+): Promise<string[]> {
   const inList = (column: SQL, ids: string[]) => (ids.length ? sql`AND ${column} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))` : sql``);
+  const by = opts.notTakenBy;
+  const taken = by
+    ? sql`AND NOT EXISTS (SELECT 1 FROM editions e, json_each(e.article_ids) j
+        WHERE e.cadence = ${by.cadence} AND e.segment_key = ${by.segmentKey} AND e.window_end > ${opts.after.getTime()}
+          AND e.window_end >= a.listed_at AND j.value = a.id)`
+    : sql``;
   const rows = await db.all<{ id: string }>(sql`
     SELECT a.id FROM articles a
     WHERE a.status = 'published'
@@ -131,6 +144,7 @@ export async function editionPieceIds(db: Db, opts: { after: Date; until: Date; 
       AND a.section_id IN (SELECT id FROM sections WHERE is_commentary = 1)
       ${inList(sql`a.section_id`, opts.topics.sections)}
       ${inList(sql`a.author_id`, opts.topics.authors)}
+      ${taken}
     ORDER BY a.published_at DESC, a.id DESC
     LIMIT ${opts.limit}`);
   return rows.map((r) => r.id);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderDigestContent, renderDigestFor, type DigestContent } from '../../src/email/digest.js';
+import { joinParts } from '../../src/email/mailer.js';
 
 const content = (title: string): DigestContent => ({
   siteName: 'نشرة',
@@ -22,5 +23,20 @@ describe('digest slots', () => {
     expect(html).toContain('ما معنى [[email]] و[[ويكي]]؟');
     expect(html).not.toContain('\uE000');
     expect(text).toContain('reader@x.test');
+  });
+
+  it('gives the bodies as the edition\'s fixed text, shared by every reader, and the reader\'s escaped values', () => {
+    const digest = renderDigestContent(content('مقال'));
+    const one = renderDigestFor(digest, reader);
+    const two = renderDigestFor(digest, { ...reader, name: 'سارة <ب>', email: 'other@x.test', unsubscribeUrl: 'https://u.test/?a=1&b=2' });
+    for (const r of [one, two]) {
+      expect(joinParts(r.parts.html)).toBe(r.html);
+      expect(joinParts(r.parts.text)).toBe(r.text);
+    }
+    expect(two.parts.html.fixed).toBe(one.parts.html.fixed);
+    expect(two.parts.text.fixed).toBe(one.parts.text.fixed);
+    expect(two.parts.html.values).toContain('https://u.test/?a=1&amp;b=2');
+    expect(two.html).toContain('سارة &lt;ب&gt;');
+    expect(two.text).toContain('سارة <ب>');
   });
 });

@@ -178,13 +178,14 @@ describe('an edition\'s web version', () => {
     expect((await get(`/newsletter/archive/${edition.id}`, { 'if-none-match': `W/${etag}, "other"` })).status).toBe(304);
   });
 
-  it('is a friendly Arabic 404 for an unknown id and for an edition that never went out', async () => {
+  it('is a friendly Arabic 404 for an unknown id and for an edition no reader got', async () => {
     const ids = [
       'no-such-edition',
       'x'.repeat(300),
-      (await addEdition({ status: 'cancelled', createdAt: at('2026-11-20T08:00:00Z') }, ['submitted'])).id,
+      (await addEdition({ status: 'cancelled', createdAt: at('2026-11-20T08:00:00Z') }, ['failed'])).id,
       (await addEdition({ status: 'review', createdAt: at('2026-11-21T08:00:00Z') })).id,
       (await addEdition({ status: 'sending', createdAt: at('2026-11-22T08:00:00Z') }, ['pending'])).id,
+      (await addEdition({ status: 'paused', createdAt: at('2026-11-23T08:00:00Z') }, ['pending'])).id,
     ];
     for (const id of ids) {
       const { res, body } = await html(`/newsletter/archive/${id}`);
@@ -195,6 +196,31 @@ describe('an edition\'s web version', () => {
       expect(body).toContain('href="/newsletter/archive"');
       expect(body).not.toContain('الماء والزراعة');
     }
+  });
+
+  it('opens for the readers of an edition paused or cancelled after some of them got it, and stays out of the list and feeds', async () => {
+    const stopped = await Promise.all(
+      (['paused', 'cancelled', 'review'] as const).map((status, i) => addEdition({ status, createdAt: at(`2026-11-2${i}T08:00:00Z`) }, ['submitted', 'pending'])),
+    );
+    for (const edition of stopped) {
+      const { res, body } = await html(`/newsletter/archive/${edition.id}`);
+      expect(res.status, edition.status).toBe(200);
+      expect(body).toContain('الماء والزراعة في سنوات الجفاف');
+      // Reachable from the readers' emails, not offered to search engines.
+      expect(body).toContain('<meta name="robots" content="noindex, follow">');
+    }
+    const listed = await addEdition({ status: 'sent', createdAt: at('2026-11-25T08:00:00Z') }, ['submitted']);
+    expect(await (await get(`/newsletter/archive/${listed.id}`)).text()).not.toContain('noindex');
+    expect(editionLinks(await (await get('/newsletter/archive')).text())).toEqual([listed.id]);
+    for (const path of ['/newsletter/feed.rss', '/newsletter/feed.atom', '/newsletter/feed.json']) {
+      const feed = await (await get(path)).text();
+      for (const edition of stopped) expect(feed, path).not.toContain(edition.id);
+      expect(feed).toContain(listed.id);
+    }
+
+    // Resumed and sending again: listed again, at its place.
+    await deps.db.update(editions).set({ status: 'sending' }).where(eq(editions.id, stopped[0]!.id)).run();
+    expect(editionLinks(await (await get('/newsletter/archive')).text())).toEqual([listed.id, stopped[0]!.id]);
   });
 
   it('is a 404 too once every piece of it was withdrawn', async () => {

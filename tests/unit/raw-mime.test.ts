@@ -1,8 +1,8 @@
 /** The bytes Nashra submits, read back by a real MIME parser. */
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
-import { base64Lines, buildRawMessage, encodedWords } from '../../src/adapters/raw-mime.js';
-import { MailSubmitError, type MailMessage } from '../../src/email/mailer.js';
+import { base64Lines, base64Parts, buildRawMessage, encodedWords } from '../../src/adapters/raw-mime.js';
+import { joinParts, MailSubmitError, type BodyParts, type MailMessage } from '../../src/email/mailer.js';
 
 const longTitle = 'مقال'.repeat(600); // one 2,400-letter word
 const message: MailMessage = {
@@ -65,5 +65,48 @@ describe('raw message', () => {
       const expected = Buffer.from(text, 'utf8').toString('base64').replace(/.{76}/g, '$&\r\n').replace(/\r\n$/, '');
       expect(base64Lines(text).toString('latin1'), JSON.stringify(text.slice(0, 10))).toBe(expected ? `${expected}\r\n` : '');
     }
+  });
+
+  describe('a body from fixed text and a reader\'s values', () => {
+    // Values of every length modulo 3 and 57 (one base64 line), in one- to four-byte characters,
+    // around fixed texts shorter than a base64 group, empty, and many lines long.
+    const fixed = ['<html lang="ar" dir="rtl">' + 'مقال الرأي '.repeat(40), 'x', '', '😀', 'ab', `"> ${'نص '.repeat(333)}`, '</html>\n'];
+    const alphabet = ['a', 'ن', '€', '😀', '&amp;'];
+    const valuesFor = (seed: number) =>
+      Array.from({ length: fixed.length - 1 }, (_, i) => Array.from({ length: (seed * 7 + i * 13) % 61 }, (_, j) => alphabet[(seed + i + j) % alphabet.length]).join(''));
+
+    it('decodes to exactly the joined text, for every mix of value lengths', () => {
+      for (let seed = 0; seed < 200; seed++) {
+        const parts: BodyParts = { fixed, values: valuesFor(seed) };
+        const body = Buffer.concat(base64Parts(parts)).toString('latin1');
+        const lines = body.split('\r\n');
+        expect(lines.pop()).toBe(''); // every line ends in CRLF
+        for (const line of lines) expect(line).toMatch(/^[A-Za-z0-9+/=]{1,76}$/);
+        // Padding only at the very end: the parts join into one base64 stream.
+        expect(lines.slice(0, -1).join('')).not.toContain('=');
+        expect(lines.join('').length % 4).toBe(0);
+        expect(Buffer.from(lines.join(''), 'base64').toString('utf8')).toBe(joinParts(parts));
+      }
+    });
+
+    it('reuses the fixed text\'s encoded lines between readers', () => {
+      const values = valuesFor(1);
+      const one = base64Parts({ fixed, values });
+      // Another reader: other values, of the same lengths in bytes (so the same starts).
+      const two = base64Parts({ fixed, values: values.map((v) => v.replaceAll('a', 'b')) });
+      const shared = one.filter((b) => two.includes(b));
+      expect(Buffer.concat(one).equals(Buffer.concat(two))).toBe(false);
+      // All of the fixed text's encoding but the few bytes at each edge (and the CRLF of a short line).
+      const fixedEncoded = fixed.reduce((n, f) => n + base64Lines(f).length, 0);
+      expect(shared.reduce((n, b) => n + b.length, 0)).toBeGreaterThan(fixedEncoded - fixed.length * 12);
+    });
+
+    it('reads back through a MIME parser as the joined text', async () => {
+      const html: BodyParts = { fixed, values: valuesFor(5) };
+      const text: BodyParts = { fixed: ['مرحبا ', '\nنص\n'], values: ['ليلى 😀'] };
+      const mail = await simpleParser(buildRawMessage({ ...message, html: joinParts(html), text: joinParts(text), parts: { html, text } }, new Date()));
+      expect(mail.html).toBe(joinParts(html));
+      expect(mail.text).toBe(joinParts(text));
+    });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { joinParts } from '../../src/email/mailer.js';
 import { compileSlots, compileTemplate, noEscape } from '../../src/email/template.js';
 import { escapeHtml } from '../../src/text/html.js';
 
@@ -28,7 +29,18 @@ describe('compileTemplate', () => {
 describe('compileSlots', () => {
   it('fills [[slots]] per recipient, escaped, and refuses a missing one', () => {
     const fill = compileSlots('<a href="[[url]]">[[name]]</a>', escapeHtml);
-    expect(fill({ url: 'https://x.test/?a=1&b=2', name: '<ليلى>' })).toBe('<a href="https://x.test/?a=1&amp;b=2">&lt;ليلى&gt;</a>');
+    const parts = fill({ url: 'https://x.test/?a=1&b=2', name: '<ليلى>' });
+    expect(joinParts(parts)).toBe('<a href="https://x.test/?a=1&amp;b=2">&lt;ليلى&gt;</a>');
+    expect(parts.values).toEqual(['https://x.test/?a=1&amp;b=2', '&lt;ليلى&gt;']);
     expect(() => fill({ url: 'u' })).toThrow(/name/);
+  });
+
+  it('shares one array of fixed text between recipients', () => {
+    const fill = compileSlots('[[a]]x[[b]]', noEscape);
+    const one = fill({ a: '1', b: '2' });
+    const two = fill({ a: '3', b: '4' });
+    expect(one.fixed).toBe(two.fixed);
+    expect(one.fixed).toEqual(['', 'x', '']);
+    expect(joinParts(two)).toBe('3x4');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The newsletter archive on Workers with D1: editions as sending leaves them in D1 (one sent,
- * one still sending with a delivery submitted, one in review) show on the archive page, at
- * their own address and in the Atom feed of editions, or stay out.
+ * one still sending with a delivery submitted, one cancelled after a delivery was submitted,
+ * one nobody got) show on the archive page, at their own address and in the Atom feed of
+ * editions, or stay out.
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
@@ -35,12 +36,12 @@ async function threeEditions(): Promise<void> {
   const piece = await createArticle({ title: 'الدرهم والتضخم: ما الذي تغيّر؟', publishedAt: '2025-11-18T06:30:00Z' });
   await addEdition('sent-edition', 'sent', 0, piece.id, 'submitted');
   await addEdition('sending-edition', 'sending', 1, piece.id, 'submitted');
-  await addEdition('review-edition', 'review', 2, piece.id, 'submitted');
+  await addEdition('cancelled-edition', 'cancelled', 2, piece.id, 'submitted');
   await addEdition('unsent-edition', 'sending', 3, piece.id, 'pending');
 }
 
 describe('newsletter archive on Workers', () => {
-  it('lists and shows editions that went out, and keeps the others out', async () => {
+  it('lists and shows editions that went out, opens a cancelled one for its readers, and keeps the others out', async () => {
     await threeEditions();
 
     const archive = await call('/newsletter/archive');
@@ -55,11 +56,16 @@ describe('newsletter archive on Workers', () => {
     const shown = await call('/newsletter/archive/sent-edition');
     expect(shown.status).toBe(200);
     expect(await shown.text()).toContain('اقرأ المقال');
-    for (const hidden of ['review-edition', 'unsent-edition']) {
-      const missing = await call(`/newsletter/archive/${hidden}`);
-      expect(missing.status).toBe(404);
-      expect(await missing.text()).toContain('لم نجد هذا العدد');
-    }
+    // Cancelled after a reader got it: their "view in browser" opens, but it is not listed.
+    const cancelled = await call('/newsletter/archive/cancelled-edition');
+    expect(cancelled.status).toBe(200);
+    expect(await cancelled.text()).toContain('<meta name="robots" content="noindex, follow">');
+    const missing = await call('/newsletter/archive/unsent-edition');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('لم نجد هذا العدد');
+
+    const english = await call('/newsletter/archive/sent-edition?lang=en');
+    expect(await english.text()).toMatch(/<html lang="en" dir="ltr">[\s\S]*<li class="card piece" lang="ar" dir="rtl">/);
   });
 
   it('serves the Atom feed of editions: well-formed, in Arabic, dated by the first submission, with 304s', async () => {

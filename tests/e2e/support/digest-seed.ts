@@ -8,7 +8,6 @@ import { createArticle } from '../../../src/articles/service.js';
 import { batch, chunkRows } from '../../../src/storage/db.js';
 import { subscribers, type SubscriberRow } from '../../../src/storage/schema.js';
 import { commentaryArticle } from './articles.js';
-import { ensureTemplatesCompiled } from './templates.js';
 
 export type SeededPiece = { id: string; title: string; canonicalUrl: string };
 export type SeededReader = { id: string; email: string };
@@ -45,7 +44,6 @@ export function middayZone(now: Date): string {
  * few minutes apart, the first newest.
  */
 export async function seedDigestDatabase(env: NodeJS.ProcessEnv, opts: SeedOptions): Promise<DigestSeed> {
-  ensureTemplatesCompiled(); // the runtime imports the compiled templates
   const { createNodeRuntime } = await import('../../../src/adapters/node-deps.js');
   const runtime = createNodeRuntime({ ...env });
   try {

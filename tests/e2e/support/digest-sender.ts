@@ -9,8 +9,8 @@ import { SMTPServer } from 'smtp-server';
 import { nashraEnv } from './env.js';
 import { runNode, spawnNode, type Child } from './process.js';
 
-/** `nashra digest run --cadence daily`, from the sources, as `npm run nashra` does. */
-export const DIGEST_RUN_ARGS = ['--import', 'tsx', 'src/cli.ts', 'digest', 'run', '--cadence', 'daily'];
+/** `nashra digest run --cadence daily`, the bin as installed (it runs the build in dist/). */
+export const DIGEST_RUN_ARGS = ['bin/nashra.mjs', 'digest', 'run', '--cadence', 'daily'];
 
 /** The environment of a sender process: exactly these settings, no scheduler, no sample articles. */
 export function digestSenderEnv(settings: Record<string, string>): NodeJS.ProcessEnv {

@@ -1,8 +1,7 @@
-/** The Node server (`src/node.ts`) as a child process, ready once /healthz answers. */
+/** The Node server as `npm start` runs it (`node dist/node.mjs`), a child process, ready once /healthz answers. */
 import { spawnNode, type Child } from './process.js';
 import { nashraEnv } from './env.js';
 import { waitFor } from './poll.js';
-import { ensureTemplatesCompiled } from './templates.js';
 
 export type RunningServer = {
   url: string;
@@ -13,13 +12,12 @@ export type RunningServer = {
 };
 
 /**
- * Starts `node --import tsx src/node.ts` with the given Nashra settings (PORT and HOST are
+ * Starts `node dist/node.mjs` with the given Nashra settings (PORT and HOST are
  * required) and waits for /healthz. Stops the process again if it does not become ready.
  */
 export async function startServer(settings: Record<string, string> & { PORT: string; HOST: string }): Promise<RunningServer> {
-  ensureTemplatesCompiled();
   const env = nashraEnv(settings);
-  const child = spawnNode(['--import', 'tsx', 'src/node.ts'], env);
+  const child = spawnNode(['dist/node.mjs'], env);
   const url = `http://${settings.HOST}:${settings.PORT}`;
   try {
     await waitFor(
