@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import { messageIdFor, senderFields } from '../email/compose.js';
 import { renderDigestFor, type DigestLocale, type RenderedDigest } from '../email/digest.js';
 import { MailSubmitError, type MailMessage } from '../email/mailer.js';
-import { claimDelivery, completeEditions, finishDelivery } from '../storage/editions.js';
+import { completeEditions, finishAndClaim, type Outcome } from '../storage/editions.js';
 import type { DeliveryRow, SubscriberRow } from '../storage/schema.js';
 import { findSubscriberById } from '../storage/subscribers.js';
 import { markSubscriberSuppressed } from '../storage/suppressions.js';
@@ -44,16 +44,23 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: Se
   const touched = new Set<string>();
   let next = 0;
   const worker = async () => {
-    while (next < deliveryIds.length) {
-      const id = deliveryIds[next++] as string;
+    // The outcome of the delivery just sent is written with the claim of the next one.
+    let outcome: Outcome | undefined;
+    for (;;) {
+      const id = next < deliveryIds.length ? (deliveryIds[next++] as string) : undefined;
       const now = deps.clock.now();
-      const delivery = await claimDelivery(deps.db, id, now, new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000));
+      const claim = id === undefined ? undefined : { id, now, leaseUntil: new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000) };
+      const delivery = await finishAndClaim(deps.db, outcome, claim);
+      outcome = undefined;
+      if (id === undefined) return;
       if (!delivery) {
         summary.busy++;
         continue;
       }
       touched.add(delivery.editionId);
-      summary[await sendOne(deps, delivery, rendered)]++;
+      const [kind, patch] = await sendOne(deps, delivery, rendered);
+      summary[kind]++;
+      outcome = { claimed: delivery, patch };
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 1, deliveryIds.length)) }, worker));
@@ -75,23 +82,19 @@ function editionRender(deps: Deps, editionId: string, locale: DigestLocale, cach
   return r;
 }
 
-async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, Promise<RenderedDigest | null>>): Promise<keyof SendSummary> {
-  const { db, clock } = deps;
-  const subscriber = await findSubscriberById(db, d.subscriberId);
+/** What became of one claimed delivery, and the outcome to record for it. */
+async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, Promise<RenderedDigest | null>>): Promise<[keyof SendSummary, Outcome['patch']]> {
+  const { clock } = deps;
+  const subscriber = await findSubscriberById(deps.db, d.subscriberId);
   const digest = await editionRender(deps, d.editionId, subscriber?.locale ?? 'ar', cache);
   if (!subscriber || subscriber.status !== 'confirmed' || !digest) {
-    await finishDelivery(db, d, { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' });
-    return 'skipped';
+    return ['skipped', { status: 'skipped', error: subscriber ? `subscriber ${subscriber.status}` : 'nothing to send' }];
   }
-  if (await isSuppressedRecipient(deps, subscriber)) {
-    await finishDelivery(db, d, { status: 'skipped', error: 'address suppressed' });
-    return 'skipped';
-  }
+  if (await isSuppressedRecipient(deps, subscriber)) return ['skipped', { status: 'skipped', error: 'address suppressed' }];
   try {
     const message = await composeDigestMessage(deps.config, d, subscriber, digest);
     const result = await deps.mailer.send(message);
-    await finishDelivery(db, d, { status: 'submitted', messageId: result.messageId, smtpResponse: result.response.slice(0, 500), submittedAt: clock.now(), error: null });
-    return 'submitted';
+    return ['submitted', { status: 'submitted', messageId: result.messageId, smtpResponse: result.response.slice(0, 500), submittedAt: clock.now(), error: null }];
   } catch (err) {
     const permanent = err instanceof MailSubmitError && err.permanent;
     const error = String(err instanceof Error ? err.message : err).slice(0, 500);
@@ -99,12 +102,10 @@ async function sendOne(deps: Deps, d: DeliveryRow, cache: Map<string, Promise<Re
       const bounce = await recordSmtpBounce(deps, subscriber, err);
       const status = bounce === 'hard' ? 'bounced' : 'failed';
       if (status === 'failed') deps.log.error('delivery failed', { deliveryId: d.id, error });
-      await finishDelivery(db, d, { status, error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null });
-      return status;
+      return [status, { status, error, smtpResponse: err instanceof MailSubmitError ? (err.response ?? null) : null }];
     }
     deps.log.warn('delivery will be retried', { deliveryId: d.id, attempt: d.attempts, error });
-    await finishDelivery(db, d, { status: 'pending', error, nextAttemptAt: new Date(clock.now().getTime() + backoffMs(d.attempts)) });
-    return 'retry';
+    return ['retry', { status: 'pending', error, nextAttemptAt: new Date(clock.now().getTime() + backoffMs(d.attempts)) }];
   }
 }
 

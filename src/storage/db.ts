@@ -29,6 +29,64 @@ export async function batch(db: Db, statements: Runnable[]): Promise<void> {
   });
 }
 
+type Write = { run: () => unknown; resolve(value: unknown): void; reject(error: unknown): void };
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+type WriteGroup = { waiting: Write[]; commit(writes: Write[]): Outcome[] };
+type SyncClient = { transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R };
+
+const groups = new WeakMap<Db, WriteGroup>();
+
+function flush(group: WriteGroup): void {
+  const writes = group.waiting;
+  group.waiting = [];
+  let outcomes: Outcome[];
+  try {
+    outcomes = group.commit(writes);
+  } catch (err) {
+    // The transaction did not commit: none of its writes happened.
+    for (const w of writes) w.reject(err);
+    return;
+  }
+  writes.forEach((w, i) => {
+    const o = outcomes[i] as Outcome;
+    if (o.ok) w.resolve(o.value);
+    else w.reject(o.error);
+  });
+}
+
+/**
+ * Group commit, on the Node driver: `write` (statements run synchronously, as better-sqlite3's
+ * are) joins the writes of other callers waiting in this turn of the event loop, and all of them
+ * commit together in one transaction when the turn ends. The promise settles once that commit
+ * has happened; a write that throws fails alone (SQLite undoes that statement, not the others).
+ * On SQLite a commit is most of what a small write costs, and concurrent senders each write
+ * after every message. On D1, which has no interactive transactions, returns undefined: the
+ * caller writes another way.
+ */
+export function inGroupCommit<T>(db: Db, write: () => T): Promise<T> | undefined {
+  const client = (db as unknown as { batch?: unknown; $client?: SyncClient }).batch ? undefined : (db as unknown as { $client?: SyncClient }).$client;
+  if (!client) return undefined;
+  let group = groups.get(db);
+  if (!group) {
+    const commit = client.transaction((writes: Write[]): Outcome[] =>
+      writes.map((w) => {
+        try {
+          return { ok: true, value: w.run() };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+    group = { waiting: [], commit };
+    groups.set(db, group);
+  }
+  const g = group;
+  return new Promise<T>((resolve, reject) => {
+    g.waiting.push({ run: write, resolve: resolve as (v: unknown) => void, reject });
+    if (g.waiting.length === 1) setImmediate(() => flush(g));
+  });
+}
+
 /** D1 allows at most 100 bound parameters per statement; split row lists to stay under it. */
 export function chunkRows<T>(rows: T[], columnsPerRow: number, maxParams = 100): T[][] {
   const size = Math.max(1, Math.floor(maxParams / columnsPerRow));

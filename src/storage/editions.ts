@@ -1,6 +1,6 @@
 /** Editions and their deliveries (the outbox). */
 import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import type { Db } from './db.js';
+import { inGroupCommit, type Db } from './db.js';
 import { bound, prepared } from './prepared.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
@@ -94,8 +94,8 @@ export async function markQueued(db: Db, ids: string[], now: Date): Promise<void
  * Takes a delivery for sending until `leaseUntil`. Returns undefined when another sender
  * holds it or it is already done, so two senders never submit the same delivery.
  */
-export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: Date): Promise<DeliveryRow | undefined> {
-  const q = prepared(db, 'claimDelivery', () =>
+function claimQuery(db: Db) {
+  return prepared(db, 'claimDelivery', () =>
     db
       .update(deliveries)
       .set({ status: 'sending', leaseUntil: sql`${sql.placeholder('lease')}`, attempts: sql`${deliveries.attempts} + 1` })
@@ -110,7 +110,12 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
       .returning()
       .prepare(),
   );
-  return (await q.get({ id, now: now.getTime(), lease: leaseUntil.getTime() })) as DeliveryRow | undefined;
+}
+
+export type Claim = { id: string; now: Date; leaseUntil: Date };
+
+export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: Date): Promise<DeliveryRow | undefined> {
+  return (await claimQuery(db).get({ id, now: now.getTime(), lease: leaseUntil.getTime() })) as DeliveryRow | undefined;
 }
 
 /**
@@ -118,7 +123,9 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
  * attempt, still `sending`. A sender whose lease ran out and was taken over writes nothing,
  * so it cannot put a delivery another sender submitted back to `pending`.
  */
-export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | 'attempts'>, patch: Partial<DeliveryRow>): Promise<void> {
+export type Outcome = { claimed: Pick<DeliveryRow, 'id' | 'attempts'>; patch: Partial<DeliveryRow> };
+
+function finishQuery(db: Db, { claimed, patch }: Outcome) {
   const set: Record<string, unknown> = { leaseUntil: null, ...patch };
   const keys = Object.keys(set).sort();
   const q = prepared(db, `finishDelivery:${keys.join()}`, () =>
@@ -128,7 +135,33 @@ export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | '
       .where(and(eq(deliveries.id, sql.placeholder('_id')), eq(deliveries.status, 'sending'), eq(deliveries.attempts, sql.placeholder('_attempts'))))
       .prepare(),
   );
-  await q.run({ ...Object.fromEntries(keys.map((k) => [k, bound(set[k])])), _id: claimed.id, _attempts: claimed.attempts });
+  return { q, params: { ...Object.fromEntries(keys.map((k) => [k, bound(set[k])])), _id: claimed.id, _attempts: claimed.attempts } };
+}
+
+export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | 'attempts'>, patch: Partial<DeliveryRow>): Promise<void> {
+  const { q, params } = finishQuery(db, { claimed, patch });
+  await q.run(params);
+}
+
+/**
+ * A sender's two writes between messages, as one write: the outcome of the delivery it just
+ * sent (see `finishDelivery`), then the claim of its next one (see `claimDelivery`); either may
+ * be absent. On SQLite they commit together, with those of the other senders in this turn of
+ * the event loop (`inGroupCommit`): a commit is most of what such a write costs there (its
+ * pages written to the WAL, a system call each), and each message would otherwise take two.
+ * Nothing is awaited in between, so an outcome is recorded no later than before, and a claim
+ * still commits before its message is submitted. D1: two writes, in order.
+ */
+export async function finishAndClaim(db: Db, outcome: Outcome | undefined, next: Claim | undefined): Promise<DeliveryRow | undefined> {
+  const finish = outcome && finishQuery(db, outcome);
+  const claimParams = next && { id: next.id, now: next.now.getTime(), lease: next.leaseUntil.getTime() };
+  const grouped = inGroupCommit(db, () => {
+    finish?.q.run(finish.params);
+    return claimParams ? (claimQuery(db).get(claimParams) as unknown as DeliveryRow | undefined) : undefined;
+  });
+  if (grouped) return grouped;
+  if (finish) await finish.q.run(finish.params);
+  return claimParams ? ((await claimQuery(db).get(claimParams)) as DeliveryRow | undefined) : undefined;
 }
 
 /** Marks editions whose deliveries are all settled as sent. */
