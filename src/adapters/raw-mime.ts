@@ -11,8 +11,25 @@ import { assertSingleLine, type BodyParts, type MailMessage } from '../email/mai
 const CRLF = '\r\n';
 const PRINTABLE = /^[\x20-\x7e]*$/;
 
+/**
+ * The encoded-words of recent header texts. A digest's From, Subject and List-Id phrase are the
+ * same for every reader of an edition; encoding them walks the text a character at a time.
+ */
+const recentWords = new Map<string, readonly string[]>();
+const RECENT_WORDS_MAX = 256;
+
 /** RFC 2047 B encoded-words of at most 75 characters, each holding whole UTF-8 characters. */
-export function encodedWords(text: string): string[] {
+export function encodedWords(text: string): readonly string[] {
+  let words = recentWords.get(text);
+  if (!words) {
+    if (recentWords.size >= RECENT_WORDS_MAX) recentWords.clear();
+    words = encodeWords(text);
+    recentWords.set(text, words);
+  }
+  return words;
+}
+
+function encodeWords(text: string): string[] {
   const words: string[] = [];
   let chunk = '';
   let bytes = 0;
@@ -72,9 +89,13 @@ function header(name: string, value: string): string {
   return lines.join(CRLF);
 }
 
-/** RFC 5322 date in UTC: `Sun, 29 Nov 2026 07:00:00 +0000`. */
+let lastDate = { second: NaN, text: '' };
+
+/** RFC 5322 date in UTC: `Sun, 29 Nov 2026 07:00:00 +0000` (the same within a second, so kept). */
 function rfc5322Date(at: Date): string {
-  return at.toUTCString().replace('GMT', '+0000');
+  const second = Math.floor(at.getTime() / 1000);
+  if (second !== lastDate.second) lastDate = { second, text: at.toUTCString().replace('GMT', '+0000') };
+  return lastDate.text;
 }
 
 const BASE64 = Uint8Array.from('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/', (c) => c.charCodeAt(0));

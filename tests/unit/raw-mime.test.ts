@@ -54,6 +54,17 @@ describe('raw message', () => {
     expect(encodedWords('😀'.repeat(30)).every((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8').match(/^(😀)+$/))).toBe(true);
   });
 
+  it('dates each message by its own second, and encodes a repeated header text the same every time', () => {
+    const at = (iso: string) => /\r\nDate: ([^\r]*)\r\n/.exec(buildRawMessage(message, new Date(iso)).toString('latin1'))?.[1];
+    expect(at('2026-11-29T07:00:00.100Z')).toBe('Sun, 29 Nov 2026 07:00:00 +0000');
+    expect(at('2026-11-29T07:00:00.900Z')).toBe('Sun, 29 Nov 2026 07:00:00 +0000');
+    expect(at('2026-11-29T07:00:01.000Z')).toBe('Sun, 29 Nov 2026 07:00:01 +0000');
+    expect(at('2026-11-28T07:00:00.000Z')).toBe('Sat, 28 Nov 2026 07:00:00 +0000');
+    const once = encodedWords(message.subject);
+    expect(encodedWords(message.subject)).toEqual(once);
+    expect(once.map((w) => Buffer.from(w.slice(10, -2), 'base64').toString('utf8')).join('')).toBe(message.subject);
+  });
+
   it('refuses a header value with a line break before building anything', () => {
     for (const bad of [{ subject: 'x\r\nBcc: victim@example.com' }, { to: 'a@example.com\nBcc: b@example.com' }, { headers: { 'Feedback-ID': 'x\r\ny' } }]) {
       expect(() => buildRawMessage({ ...message, ...bad }, new Date())).toThrow(MailSubmitError);
