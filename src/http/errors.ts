@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app.js';
 import { AppError, errorBody, statusFor, type ErrorCode } from '../errors.js';
 import { errorPage } from '../pages/error.js';
+import { pickLocale } from '../pages/i18n.js';
 
 const FROM_STATUS: Record<number, ErrorCode> = {
   400: 'invalid_request', 401: 'unauthorized', 404: 'not_found', 405: 'method_not_allowed',
@@ -46,5 +47,6 @@ export function renderError(c: Context<AppEnv>, err: unknown) {
   if (appError.code === 'unauthorized') c.header('WWW-Authenticate', 'Bearer realm="nashra"');
   if (appError.retryAfter !== undefined) c.header('Retry-After', String(appError.retryAfter));
   if (wantsJson(c)) return c.json(errorBody(appError), status);
-  return c.html(errorPage(appError, c.get('deps')?.config.SITE_NAME), status);
+  // Only `?lang=` chooses, as on the pages themselves: the same address is the same page for everyone.
+  return c.html(errorPage(appError, c.get('deps')?.config.SITE_NAME, pickLocale({ lang: c.req.query('lang'), stored: 'ar' })), status);
 }

@@ -107,4 +107,14 @@ describe('the archive in English', () => {
     expect(second.body).toContain('href="/newsletter/archive?lang=en">Newer editions</a>');
     expect(second.body).toContain('<meta name="robots" content="noindex, follow">');
   });
+
+  it('answers a malformed cursor with the friendly 400 page in the language asked for', async () => {
+    const en = await html('/newsletter/archive?lang=en&before=not-a-cursor');
+    expect(en.res.status).toBe(400);
+    expect(en.body).toMatch(/<html lang="en" dir="ltr"/);
+    const ar = await html('/newsletter/archive?before=not-a-cursor');
+    expect(ar.res.status).toBe(400);
+    expect(ar.body).toMatch(/<html lang="ar" dir="rtl"/);
+    expect(ar.body).not.toMatch(/\bat \S+:\d+|AppError/); // no stack trace
+  });
 });
