@@ -21,6 +21,8 @@ export type BenchOptions = {
   digestSend: number[];
   /** `SMTP_POOL_SIZE` for the digest-send runs (Nashra and the ceiling alike). */
   smtpPool: number;
+  /** Nashra runs per digest-send size, each between two ceiling runs. */
+  digestSendRounds: number;
   /** The digest-send bench's SMTP sink. */
   smtpSink: SinkKind;
   /** Only the digest-send bench (no feeds, no HTTP, no digest render). */
@@ -31,7 +33,7 @@ export type BenchOptions = {
 
 export const USAGE =
   'Usage: npm run bench -- [--articles 1000[,10000…]] [--recipients 10000] [--iterations 200] [--no-http] [--http-seconds 5] [--connections 10] ' +
-  '[--digest-send 10000[,100000…]|none] [--smtp-pool 4] [--smtp-sink raw|smtp-server] [--digest-send-profile dir] [--only digest-send] [--out file.md]';
+  '[--digest-send 10000[,100000…]|none] [--smtp-pool 4] [--digest-send-rounds 3] [--smtp-sink raw|smtp-server] [--digest-send-profile dir] [--only digest-send] [--out file.md]';
 
 function positiveInt(name: string, raw: string): number {
   const n = Number(raw.replace(/_/g, ''));
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       connections: { type: 'string', default: '10' },
       'digest-send': { type: 'string', default: '10000' },
       'smtp-pool': { type: 'string', default: '4' },
+      'digest-send-rounds': { type: 'string', default: '3' },
       'smtp-sink': { type: 'string', default: 'raw' },
       'digest-send-profile': { type: 'string' },
       only: { type: 'string' },
@@ -75,6 +78,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     connections: positiveInt('connections', values.connections),
     digestSend,
     smtpPool: positiveInt('smtp-pool', values['smtp-pool']),
+    digestSendRounds: positiveInt('digest-send-rounds', values['digest-send-rounds']),
     smtpSink: sink,
     only: values.only,
     digestSendProfile: values['digest-send-profile'],

@@ -3,13 +3,16 @@
  * next to a bare nodemailer pool sending one pre-built message of the same size: the ceiling.
  * Each size gets a fresh SQLite file; the sink (`bench/smtp-sink.ts`) and every sender run
  * (`bench/digest-sender.ts`) are child processes, so the sink never shares the sender's event
- * loop and each run's peak RSS is its own. Per size, in this order: ceiling, Nashra, ceiling
- * again (so drift shows), then the diagnostic with the mailer building the bytes for each send.
+ * loop and each run's peak RSS is its own. Per size, in this order: ceiling, then `rounds` times
+ * Nashra and the ceiling again, then the diagnostic with the mailer building the bytes for each
+ * send. Each Nashra run is judged against the two ceiling runs around it, and each sends from its
+ * own copy of the seeded database: this machine's speed drifts by tens of percent within minutes,
+ * and a single pair of runs told more about the drift than about Nashra.
  * The senders run as `npm start` runs Nashra: plain JavaScript bundled by esbuild, no
  * TypeScript loader in the process (tsx's loader thread alone is about 45 MB of RSS).
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +39,8 @@ const SINK_MAX_SECONDS = 4 * 3600;
 export type DigestSendOptions = {
   sizes: number[];
   pool: number;
+  /** Nashra runs per size, each between two ceiling runs. */
+  rounds: number;
   sink: SinkKind;
   /** Write a V8 CPU profile of each Nashra sender run into this directory. */
   profileDir?: string | undefined;
@@ -43,7 +48,8 @@ export type DigestSendOptions = {
 };
 /** One sender run and what the sink saw meanwhile. */
 export type SendRun = SendResult & { sinkMessages: number; sinkBytes: number; sinkConnections: number; sinkCpuMs: number };
-export type SizeRun = { readers: number; seed: DigestSeed; nashra: SendRun; ceilings: SendRun[]; composed: SendRun };
+/** `ceilings[i]` and `ceilings[i + 1]` ran just before and just after `nashras[i]`. */
+export type SizeRun = { readers: number; seed: DigestSeed; nashras: SendRun[]; ceilings: SendRun[]; composed: SendRun };
 export type DigestSendResult = { pool: number; inFlight: number; sink: SinkKind; recipient: RecipientCost; sizes: SizeRun[]; seconds: number };
 
 type Sink = { port: number; stats(): Promise<SinkStats>; stop(): Promise<void> };
@@ -108,14 +114,26 @@ async function measureSize(seed: DigestSeed, at: Date, dbPath: string, opts: Dig
     const url = `smtp://127.0.0.1:${sink.port}`;
     const ceiling = (mode: Exclude<SenderMode, 'nashra'>) => measured(sink, n, ['ceiling', dbPath, url, String(opts.pool), now, String(n), mode]);
     opts.progress(`  ceiling`);
-    const first = await ceiling('raw');
-    opts.progress(`  ceiling ${rate(first).toFixed(0)} msg/s; Nashra (plan + send)`);
-    const nashra = await measured(sink, n, ['nashra', dbPath, url, String(opts.pool), now], opts.profileDir);
-    opts.progress(`  Nashra ${rate(nashra).toFixed(0)} msg/s, peak RSS ${(nashra.maxRssKiB / 1024).toFixed(0)} MiB; ceiling again`);
-    const second = await ceiling('raw');
-    opts.progress(`  ceiling ${rate(second).toFixed(0)} msg/s; the message's bytes built for each send`);
+    const ceilings = [await ceiling('raw')];
+    const nashras: SendRun[] = [];
+    for (let round = 1; round <= opts.rounds; round++) {
+      opts.progress(`  ceiling ${rate(ceilings[ceilings.length - 1] as SendRun).toFixed(0)} msg/s; Nashra (plan + send), round ${round} of ${opts.rounds}`);
+      // The seeded file, as the ceiling runs leave it: they only read it.
+      const copy = `${dbPath}.round${round}`;
+      copyFileSync(dbPath, copy);
+      if (existsSync(`${dbPath}-wal`)) copyFileSync(`${dbPath}-wal`, `${copy}-wal`);
+      try {
+        nashras.push(await measured(sink, n, ['nashra', copy, url, String(opts.pool), now], opts.profileDir));
+      } finally {
+        for (const suffix of ['', '-wal', '-shm']) rmSync(`${copy}${suffix}`, { force: true });
+      }
+      const last = nashras[nashras.length - 1] as SendRun;
+      opts.progress(`  Nashra ${rate(last).toFixed(0)} msg/s, peak RSS ${(last.maxRssKiB / 1024).toFixed(0)} MiB; ceiling again`);
+      ceilings.push(await ceiling('raw'));
+    }
+    opts.progress(`  ceiling ${rate(ceilings[ceilings.length - 1] as SendRun).toFixed(0)} msg/s; the message's bytes built for each send`);
     const composed = await ceiling('composed');
-    return { readers: n, seed, nashra, ceilings: [first, second], composed };
+    return { readers: n, seed, nashras, ceilings, composed };
   } finally {
     await sink.stop();
   }

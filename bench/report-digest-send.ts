@@ -9,8 +9,20 @@ const RENDER_TARGET_US = 50;
 
 const n = (x: number) => x.toLocaleString('en-US');
 const rate = (r: SendRun) => (1000 * r.submitted) / r.ms;
-/** The ceiling of a size: the mean rate of its ceiling runs (one before Nashra, one after). */
+/** The ceiling of a size: the mean rate of its ceiling runs. */
 export const ceilingRate = (s: SizeRun) => s.ceilings.reduce((sum, r) => sum + rate(r), 0) / s.ceilings.length;
+/** Nashra's i-th run against the ceiling runs just before and just after it. */
+const roundRatio = (s: SizeRun, i: number) => rate(s.nashras[i] as SendRun) / ((rate(s.ceilings[i] as SendRun) + rate(s.ceilings[i + 1] as SendRun)) / 2);
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
+/** The size's ratio: the median of its rounds'. */
+export const sizeRatio = (s: SizeRun) => median(s.nashras.map((_, i) => roundRatio(s, i)));
+/** The Nashra run whose time per reader is the median one. */
+const medianRun = (s: SizeRun) => [...s.nashras].sort((a, b) => a.ms - b.ms)[s.nashras.length >> 1] as SendRun;
+const peakRss = (s: SizeRun) => Math.max(...s.nashras.map((r) => r.maxRssKiB));
 const pct = (x: number) => `${fmt(100 * x, 0)} %`;
 const mb = (kib: number) => `${fmt((kib * 1024) / MB, 0)} MB`;
 const verdict = (ok: boolean) => (ok ? '**met**' : '**missed**');
@@ -19,23 +31,27 @@ const us = (ms: number) => `${fmt(ms * 1000)} µs`;
 function targetsTable(r: DigestSendResult): string[] {
   const cols = r.sizes.map((s) => `${n(s.readers)} readers`);
   const row = (name: string, cells: string[], ok: string) => `| ${name} | ${cells.join(' | ')} | ${ok} |`;
-  const ratios = r.sizes.map((s) => rate(s.nashra) / ceilingRate(s));
-  const rss = r.sizes.map((s) => s.nashra.maxRssKiB);
-  const perReader = r.sizes.map((s) => s.nashra.ms / s.readers);
+  const ratios = r.sizes.map(sizeRatio);
+  const rss = r.sizes.map(peakRss);
+  const perReader = r.sizes.map((s) => medianRun(s).ms / s.readers);
   const first = perReader[0] as number;
   const largest = r.sizes[r.sizes.length - 1] as SizeRun;
   const render = r.recipient.total;
   return [
     `| target | ${cols.join(' | ')} | verdict |`,
     `|---|${cols.map(() => '---:|').join('')}---|`,
-    row(`Nashra ≥ ${pct(RATIO_TARGET)} of the ceiling (messages/s, planning included)`, ratios.map(pct), verdict(ratios.every((x) => x >= RATIO_TARGET))),
     row(
-      `peak RSS of the sender < ${RSS_TARGET_MB} MB (judged at the largest size)`,
-      rss.map(mb),
-      verdict((largest.nashra.maxRssKiB * 1024) / MB < RSS_TARGET_MB),
+      `Nashra ≥ ${pct(RATIO_TARGET)} of the ceiling (messages/s, planning included; median of the rounds, each against the ceiling runs around it)`,
+      r.sizes.map((s, i) => `${pct(ratios[i] as number)} (${s.nashras.map((_, k) => pct(roundRatio(s, k))).join(', ')})`),
+      verdict(ratios.every((x) => x >= RATIO_TARGET)),
     ),
     row(
-      `time per reader flat (linear in readers)`,
+      `peak RSS of the sender < ${RSS_TARGET_MB} MB (judged at the largest size, highest of its rounds)`,
+      rss.map(mb),
+      verdict((peakRss(largest) * 1024) / MB < RSS_TARGET_MB),
+    ),
+    row(
+      `time per reader flat (linear in readers; the median round)`,
       perReader.map((x, i) => `${fmt(x)} ms${i ? ` (${fmt(x / first, 2)}×)` : ''}`),
       r.sizes.length > 1 ? verdict(perReader.every((x) => x / first < 1.2)) + ' (within 20 %)' : '–',
     ),
@@ -47,11 +63,11 @@ function targetsTable(r: DigestSendResult): string[] {
   ];
 }
 
-function runRow(s: SizeRun, r: SendRun, name: string): string {
-  const ceiling = ceilingRate(s);
+/** `ratio`: against the ceiling runs around it (Nashra), or against the size's mean ceiling. */
+function runRow(s: SizeRun, r: SendRun, name: string, ratio = rate(r) / ceilingRate(s)): string {
   const phases = r.planMs !== undefined ? ` (plan ${fmt((r.planMs ?? 0) / 1000, 2)} s + send ${fmt((r.sendMs ?? 0) / 1000, 1)} s)` : '';
   return (
-    `| ${n(s.readers)} | ${name} | ${fmt(r.ms / 1000, 1)} s${phases} | ${n(Math.round(rate(r)))} | ${pct(rate(r) / ceiling)} ` +
+    `| ${n(s.readers)} | ${name} | ${fmt(r.ms / 1000, 1)} s${phases} | ${n(Math.round(rate(r)))} | ${pct(ratio)} ` +
     `| ${fmt(r.cpuMs / r.submitted, 2)} ms | ${fmt(r.sinkCpuMs / r.submitted, 2)} ms | ${kb(r.sinkBytes / r.sinkMessages)} | ${n(r.sinkConnections)} ` +
     `| ${mb(r.maxRssBeforeKiB)} → ${mb(r.maxRssKiB)} | ${fmt(r.memory.rssAnon / MB, 0)} / ${fmt(r.memory.rssFile / MB, 0)} MB | ${fmt(r.memory.heapTotal / MB, 0)} MB |`
   );
@@ -63,13 +79,14 @@ function runsTable(r: DigestSendResult): string[] {
     '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of r.sizes) {
-    const [c1, c2] = s.ceilings as [SendRun, SendRun];
-    lines.push(
-      runRow(s, c1, 'ceiling: bare nodemailer pool, pre-built message'),
-      runRow(s, s.nashra, '**Nashra**: `runDigestTick` via `createNodeRuntime`'),
-      runRow(s, c2, 'ceiling again'),
-      runRow(s, s.composed, 'diagnostic: bare pool, the message\'s bytes built again for each send (`createMessageBuffers`)'),
-    );
+    lines.push(runRow(s, s.ceilings[0] as SendRun, 'ceiling: bare nodemailer pool, pre-built message'));
+    s.nashras.forEach((run, i) => {
+      lines.push(
+        runRow(s, run, `**Nashra** (round ${i + 1}): \`runDigestTick\` via \`createNodeRuntime\`; ÷ the ceiling runs around it`, roundRatio(s, i)),
+        runRow(s, s.ceilings[i + 1] as SendRun, 'ceiling again'),
+      );
+    });
+    lines.push(runRow(s, s.composed, 'diagnostic: bare pool, the message\'s bytes built again for each send (`createMessageBuffers`)'));
   }
   return lines;
 }
@@ -96,7 +113,7 @@ function databaseLine(r: DigestSendResult): string {
   const sizes = r.sizes.map(
     (s) =>
       `${n(s.readers)} readers: ${fmt(s.seed.dbBytes / MB, 1)} MB seeded (readers inserted in ${fmt(s.seed.readersMs / 1000, 1)} s), ` +
-      `${fmt((s.nashra.dbBytesAfter ?? NaN) / MB, 1)} MB with its deliveries after the tick (file + WAL)`,
+      `${fmt((medianRun(s).dbBytesAfter ?? NaN) / MB, 1)} MB with its deliveries after the tick (file + WAL)`,
   );
   return `Databases: ${sizes.join('; ')}. Each has ${r.sizes[0]?.seed.articles ?? 0} articles, of which the edition takes the newest 10 commentary pieces of the last 24 h.`;
 }
@@ -108,6 +125,7 @@ export function renderDigestSendReport(r: DigestSendResult, heading = '###'): st
     '',
     `Pool of ${r.pool} SMTP connections (\`SMTP_POOL_SIZE\`), ${r.inFlight} sends in flight on both sides, ` +
       `sink: ${r.sink === 'raw' ? 'the raw `node:net` responder' : '`smtp-server`'} in its own process; every sender run is its own child process. ` +
+      `Per size: a ceiling run, then ${r.sizes[0]?.nashras.length ?? 0} rounds of a Nashra run (on its own copy of the seeded database) and a ceiling run. ` +
       `Seeding and all runs took ${fmt(r.seconds, 0)} s.`,
     '',
     databaseLine(r),

@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<void> {
   const sections: string[] = [];
   if (!opts.only) sections.push(await feedsAndDigest(argv, opts, startedAt, t0));
   if (opts.digestSend.length) {
-    const send = await measureDigestSend({ sizes: opts.digestSend, pool: opts.smtpPool, sink: opts.smtpSink, profileDir: opts.digestSendProfile, progress });
+    const send = await measureDigestSend({ sizes: opts.digestSend, pool: opts.smtpPool, rounds: opts.digestSendRounds, sink: opts.smtpSink, profileDir: opts.digestSendProfile, progress });
     const header = opts.only ? resultsHeader(argv, startedAt, t0) : [];
     sections.push([...header, ...renderDigestSendReport(send), ''].join('\n'));
   }

@@ -11,7 +11,7 @@ import type { Cadence } from './digests/period.js';
 import { runDigestTick } from './digests/schedule.js';
 import { PARTNER_USAGE, runPartnerCli } from './partners/cli.js';
 import { seedIfEmpty } from './seed/articles.js';
-import { deliveryCounts } from './storage/editions.js';
+import { deliveryCountsOf } from './storage/editions-admin.js';
 
 const USAGE = `Usage: nashra <command> [options]
 
@@ -93,9 +93,9 @@ async function digestRun(deps: Deps, nowArg: string | undefined, cadenceArg: str
   }
   const runDeps: Deps = nowArg ? { ...deps, clock: createFixedClock(now) } : deps;
   const editions = await runDigestTick(runDeps, now, { force: true, cadences: cadenceArg ? [cadenceArg as Cadence] : undefined });
-  const counts = await deliveryCounts(deps.db, editions.map((e) => e.id));
+  const counts = await deliveryCountsOf(deps.db, editions.map((e) => e.id));
   for (const e of editions) {
-    const parts = counts.filter((c) => c.editionId === e.id).map((c) => `${c.status} ${c.n}`);
+    const parts = Object.entries(counts.get(e.id) ?? {}).filter(([status, n]) => status !== 'total' && n > 0).sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => `${status} ${n}`);
     console.log(`${e.cadence} ${e.periodKey}: ${e.status === 'skipped' ? 'skipped (nothing new)' : parts.join(', ') || 'no subscribers'}`);
   }
   return 0;

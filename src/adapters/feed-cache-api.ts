@@ -3,6 +3,7 @@
  * they never need purging; a long max-age only says how long an unused version may stay.
  */
 import type { CachedFeed, FeedCache } from '../feeds/cache.js';
+import { toHex } from '../text/hex.js';
 
 const ORIGIN = 'https://feed-cache.nashra.internal/';
 
@@ -10,7 +11,7 @@ export function createCacheApiFeedCache(cache: Cache, ttlSeconds = 7 * 86_400): 
   const url = async (key: string) => {
     // Cache API keys are URLs; hash the (long) key into a path.
     const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key)));
-    return ORIGIN + Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    return ORIGIN + toHex(digest);
   };
   return {
     async get(key) {

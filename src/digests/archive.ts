@@ -8,7 +8,7 @@
 import type { Deps } from '../deps.js';
 import type { DigestContent, DigestLocale } from '../email/digest.js';
 import { AppError } from '../errors.js';
-import { findPublicEdition, firstSubmissions, isListed, publicEditions, type EditionCursor } from '../storage/editions-archive.js';
+import { findPublicEdition, isListed, publicEditions, type EditionCursor } from '../storage/editions-archive.js';
 import type { EditionRow } from '../storage/schema.js';
 import { editionContent } from './render.js';
 
@@ -102,9 +102,8 @@ export async function archivedEdition(deps: ArchiveDeps, id: string, locale: Dig
  */
 export async function feedEditions(deps: ArchiveDeps): Promise<FeedEdition[]> {
   const rows = await publicEditions(deps.db, { limit: EDITION_FEED_ITEMS });
-  const [items, firsts] = await Promise.all([contentsOf(deps, rows, 'feed'), firstSubmissions(deps.db, rows.map((r) => r.id))]);
-  return items.map((item) => {
+  return (await contentsOf(deps, rows, 'feed')).map((item) => {
     const e = item.edition;
-    return { ...item, published: firsts.get(e.id) ?? e.completedAt ?? e.sendAfter ?? e.createdAt };
+    return { ...item, published: e.firstSubmittedAt ?? e.completedAt ?? e.sendAfter ?? e.createdAt };
   });
 }

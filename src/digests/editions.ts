@@ -109,5 +109,6 @@ export async function ensureEdition(
     sendAfter: new Date(now.getTime() + review),
     createdAt: now,
     completedAt: pieces.length ? null : now,
+    firstSubmittedAt: null,
   });
 }

@@ -11,6 +11,7 @@ import { messageIdFor, senderFields } from '../email/compose.js';
 import { renderDigestFor, type DigestLocale, type RenderedDigest } from '../email/digest.js';
 import { MailSubmitError, type MailMessage } from '../email/mailer.js';
 import { completeEditions, finishAndClaim, type Outcome } from '../storage/editions.js';
+import type { Gathering } from '../storage/db.js';
 import type { DeliveryRow, SubscriberRow } from '../storage/schema.js';
 import { findSubscriberById } from '../storage/subscribers.js';
 import { markSubscriberSuppressed } from '../storage/suppressions.js';
@@ -25,6 +26,17 @@ export const MAX_ATTEMPTS = 8;
 /** Wait after the n-th failed attempt: 1, 2, 4 … minutes, at most an hour. */
 export function backoffMs(attempt: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempt - 1), 3_600_000);
+}
+
+/**
+ * With many deliveries in flight, an outcome waits up to 2 ms for those of a quarter of the
+ * senders, to share one commit (see `inGroupCommit`). Its sender waits with it, holding that one
+ * delivery as before, so a crash still leaves at most one per sender to send again; the other
+ * three quarters keep the connections busy meanwhile. Measured at 16 in flight: 3.3 messages per
+ * commit instead of 1.3, and a commit is most of what recording a message costs on SQLite.
+ */
+export function gatheringFor(concurrency: number): Gathering | undefined {
+  return concurrency >= 8 ? { size: Math.ceil(concurrency / 4), maxWaitMs: 2 } : undefined;
 }
 
 export type SendSummary = { submitted: number; failed: number; bounced: number; skipped: number; retry: number; busy: number };
@@ -42,7 +54,10 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: Se
   const summary: SendSummary = { submitted: 0, failed: 0, bounced: 0, skipped: 0, retry: 0, busy: 0 };
   const rendered = new Map<string, Promise<RenderedDigest | null>>();
   const touched = new Set<string>();
+  const dated = new Set<string>();
   let next = 0;
+  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 1, deliveryIds.length));
+  const gathering = gatheringFor(concurrency);
   const worker = async () => {
     // The outcome of the delivery just sent is written with the claim of the next one.
     let outcome: Outcome | undefined;
@@ -50,7 +65,7 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: Se
       const id = next < deliveryIds.length ? (deliveryIds[next++] as string) : undefined;
       const now = deps.clock.now();
       const claim = id === undefined ? undefined : { id, now, leaseUntil: new Date(now.getTime() + deps.config.DELIVERY_LEASE_SECONDS * 1000) };
-      const delivery = await finishAndClaim(deps.db, outcome, claim);
+      const delivery = await finishAndClaim(deps.db, outcome, claim, gathering);
       outcome = undefined;
       if (id === undefined) return;
       if (!delivery) {
@@ -60,10 +75,13 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: Se
       touched.add(delivery.editionId);
       const [kind, patch] = await sendOne(deps, delivery, rendered);
       summary[kind]++;
-      outcome = { claimed: delivery, patch };
+      // The first submission of each edition in this call dates it, in the same write.
+      const datesEdition = kind === 'submitted' && !dated.has(delivery.editionId);
+      if (datesEdition) dated.add(delivery.editionId);
+      outcome = { claimed: delivery, patch, datesEdition };
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(opts.concurrency ?? 1, deliveryIds.length)) }, worker));
+  await Promise.all(Array.from({ length: concurrency }, worker));
   await completeEditions(deps.db, [...touched], deps.clock.now());
   return summary;
 }

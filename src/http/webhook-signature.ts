@@ -9,6 +9,7 @@
  * captured request cannot be replayed later.
  */
 import { AppError } from '../errors.js';
+import { toHex } from '../text/hex.js';
 
 export const SIGNATURE_HEADER = 'X-Nashra-Signature';
 export const SIGNATURE_TOLERANCE_MS = 5 * 60_000;
@@ -36,7 +37,7 @@ export async function signWebhook(secret: string, body: Uint8Array | string, at:
   const t = String(Math.floor(at.getTime() / 1000));
   const bytes = typeof body === 'string' ? enc.encode(body) : body;
   const mac = new Uint8Array(await crypto.subtle.sign('HMAC', await keyFor(secret), signedBytes(t, bytes)));
-  return `t=${t},v1=${Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  return `t=${t},v1=${toHex(mac)}`;
 }
 
 /**

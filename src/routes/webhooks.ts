@@ -10,12 +10,13 @@ import { limitBody } from '../http/body.js';
 import { SIGNATURE_HEADER, verifyWebhookSignature } from '../http/webhook-signature.js';
 import { parseContentType, parseDeliveryStatusReport } from '../subscribers/dsn.js';
 import { applyMailEvents, dsnEvents, MAX_EVENTS, parseMailEventsBody, type MailEvent } from '../subscribers/mail-events.js';
+import { toHex } from '../text/hex.js';
 
 const REPORT_TYPES = ['multipart/report', 'message/delivery-status', 'message/global-delivery-status', 'message/rfc822'];
 
 async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(digest);
 }
 
 function readJsonText(text: string): unknown {

@@ -31,14 +31,26 @@ export async function batch(db: Db, statements: Runnable[]): Promise<void> {
 
 type Write = { run: () => unknown; resolve(value: unknown): void; reject(error: unknown): void };
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-type WriteGroup = { waiting: Write[]; commit(writes: Write[]): Outcome[] };
+type WriteGroup = {
+  waiting: Write[];
+  /** Commit as soon as this many writes wait (set by the write that opened the group). */
+  size: number;
+  /** The pending flush: a timer, or an immediate once the group is full. */
+  timer?: ReturnType<typeof setTimeout>;
+  immediate?: ReturnType<typeof setImmediate>;
+  commit(writes: Write[]): Outcome[];
+};
 type SyncClient = { transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R };
 
 const groups = new WeakMap<Db, WriteGroup>();
 
 function flush(group: WriteGroup): void {
+  clearTimeout(group.timer);
+  clearImmediate(group.immediate);
+  group.timer = group.immediate = undefined;
   const writes = group.waiting;
   group.waiting = [];
+  if (writes.length === 0) return;
   let outcomes: Outcome[];
   try {
     outcomes = group.commit(writes);
@@ -55,15 +67,27 @@ function flush(group: WriteGroup): void {
 }
 
 /**
+ * How long a write may wait for others to share its commit. By default none: it commits when
+ * this turn of the event loop ends, with whatever other writes came in that turn.
+ */
+export type Gathering = {
+  /** Commit as soon as this many writes wait. */
+  size: number;
+  /** And at the latest this long after the first of them. */
+  maxWaitMs: number;
+};
+
+/**
  * Group commit, on the Node driver: `write` (statements run synchronously, as better-sqlite3's
- * are) joins the writes of other callers waiting in this turn of the event loop, and all of them
- * commit together in one transaction when the turn ends. The promise settles once that commit
- * has happened; a write that throws fails alone (SQLite undoes that statement, not the others).
+ * are) joins the writes of other callers waiting to commit, and all of them commit together in
+ * one transaction: at the end of this turn of the event loop, or, with `gathering`, once
+ * `size` writes wait or `maxWaitMs` has passed. The promise settles once that commit has
+ * happened; a write that throws fails alone (SQLite undoes that statement, not the others).
  * On SQLite a commit is most of what a small write costs, and concurrent senders each write
  * after every message. On D1, which has no interactive transactions, returns undefined: the
  * caller writes another way.
  */
-export function inGroupCommit<T>(db: Db, write: () => T): Promise<T> | undefined {
+export function inGroupCommit<T>(db: Db, write: () => T, gathering?: Gathering): Promise<T> | undefined {
   const client = (db as unknown as { batch?: unknown; $client?: SyncClient }).batch ? undefined : (db as unknown as { $client?: SyncClient }).$client;
   if (!client) return undefined;
   let group = groups.get(db);
@@ -77,13 +101,17 @@ export function inGroupCommit<T>(db: Db, write: () => T): Promise<T> | undefined
         }
       }),
     );
-    group = { waiting: [], commit };
+    group = { waiting: [], size: 1, commit };
     groups.set(db, group);
   }
   const g = group;
   return new Promise<T>((resolve, reject) => {
     g.waiting.push({ run: write, resolve: resolve as (v: unknown) => void, reject });
-    if (g.waiting.length === 1) setImmediate(() => flush(g));
+    if (g.waiting.length === 1) {
+      g.size = gathering && gathering.maxWaitMs > 0 ? Math.max(1, gathering.size) : 1;
+      if (g.size > 1) g.timer = setTimeout(() => flush(g), (gathering as Gathering).maxWaitMs);
+    }
+    if (g.waiting.length >= g.size && !g.immediate) g.immediate = setImmediate(() => flush(g));
   });
 }
 

@@ -6,6 +6,7 @@
  */
 import { and, desc, eq, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from './db.js';
+import { isOpen, isSettled } from './delivery-states.js';
 import { deliveries, editions, type EditionRow } from './schema.js';
 
 type Status = EditionRow['status'];
@@ -56,10 +57,14 @@ const idsIn = (column: SQL, ids: string[]) => sql`${column} IN (SELECT value FRO
 export async function deliveryCountsOf(db: Db, editionIds: string[]): Promise<Map<string, DeliveryCounts>> {
   const out = new Map(editionIds.map((id) => [id, emptyCounts()]));
   if (editionIds.length === 0) return out;
-  const rows = await db.all<{ editionId: string; status: DeliveryStatus; n: number }>(sql`
+  // Each half is counted in its own partial index, without reading a delivery row.
+  const half = (state: SQL) => sql`
     SELECT edition_id AS editionId, status, count(*) AS n FROM deliveries
-    WHERE ${idsIn(sql`edition_id`, editionIds)}
-    GROUP BY edition_id, status`);
+    WHERE ${idsIn(sql`edition_id`, editionIds)} AND ${state}
+    GROUP BY edition_id, status`;
+  const rows = await db.all<{ editionId: string; status: DeliveryStatus; n: number }>(
+    sql`${half(isOpen(sql`status`))} UNION ALL ${half(isSettled(sql`status`))}`,
+  );
   for (const r of rows) {
     const c = out.get(r.editionId);
     if (!c || !(r.status in c)) continue;
@@ -154,7 +159,7 @@ export async function resumeEditionIf(db: Db, id: string, now: Date): Promise<Ed
   const requeue = db
     .update(deliveries)
     .set({ queuedAt: null })
-    .where(and(eq(deliveries.editionId, id), inArray(deliveries.status, ['pending', 'sending'])));
+    .where(and(eq(deliveries.editionId, id), isOpen(deliveries.status)));
   return (await batchReturning<EditionRow>(db, resume, [requeue]))[0];
 }
 
@@ -177,6 +182,7 @@ export async function cancelEditionIf(db: Db, id: string, from: Status[], now: D
     .where(
       and(
         eq(deliveries.editionId, id),
+        isOpen(deliveries.status),
         or(eq(deliveries.status, 'pending'), and(eq(deliveries.status, 'sending'), lt(deliveries.leaseUntil, now))),
         sql`(SELECT status FROM editions WHERE editions.id = ${id}) = 'cancelled'`,
       ),

@@ -1,7 +1,8 @@
 /** Editions and their deliveries (the outbox). */
-import { and, desc, eq, inArray, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
-import { inGroupCommit, type Db } from './db.js';
+import { and, desc, eq, isNull, lt, lte, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
+import { inGroupCommit, type Db, type Gathering } from './db.js';
 import { bound, prepared } from './prepared.js';
+import { isOpen } from './delivery-states.js';
 import { deliveries, editions, type DeliveryRow, type EditionRow } from './schema.js';
 
 type Cadence = EditionRow['cadence'];
@@ -42,10 +43,12 @@ export async function startReviewedEditions(db: Db, now: Date): Promise<void> {
 
 /** Puts finished editions back to `sending` when readers whose hour came later were added to them. */
 export async function reopenEditionsWithPending(db: Db): Promise<void> {
-  // From the pending deliveries (few, by index), not from every edition ever sent.
+  // One seek in deliveries_open_idx per sent edition, where a sent edition has no entries
+  // unless some were just added: the open deliveries of editions still sending are not read.
   await db.run(sql`
     UPDATE editions SET status = 'sending', completed_at = NULL
-    WHERE status = 'sent' AND id IN (SELECT DISTINCT edition_id FROM deliveries WHERE status = 'pending')`);
+    WHERE status = 'sent'
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND ${isOpen(sql`d.status`)} AND d.status = 'pending')`);
 }
 
 /** `column IN (ids)` as one bound parameter, whatever the number of ids (D1 allows 100). */
@@ -64,24 +67,20 @@ export const REQUEUE_AFTER_MS = 3_600_000;
 
 /**
  * Deliveries ready to send (see `sendable`) and not put on a Queue within the last
- * REQUEUE_AFTER_MS, a page at a time in reader order after `afterSubscriberId`: a range of the
- * (edition, subscriber) index, so each page costs the same however large the edition.
+ * REQUEUE_AFTER_MS, a page at a time in reader order after `afterSubscriberId`: a range of
+ * deliveries_open_idx, which holds only the deliveries not settled yet, so a page costs the
+ * same however large the edition and however much of it went out already.
  */
 export async function sendableDeliveries(db: Db, editionId: string, now: Date, afterSubscriberId: string, limit: number): Promise<{ id: string; subscriberId: string }[]> {
-  return db
-    .select({ id: deliveries.id, subscriberId: deliveries.subscriberId })
-    .from(deliveries)
-    .where(
-      and(
-        eq(deliveries.editionId, editionId),
-        sql`${deliveries.subscriberId} > ${afterSubscriberId}`,
-        sendable(now),
-        or(isNull(deliveries.queuedAt), lt(deliveries.queuedAt, new Date(now.getTime() - REQUEUE_AFTER_MS))),
-      ),
-    )
-    .orderBy(deliveries.subscriberId)
-    .limit(limit)
-    .all();
+  // Named: without statistics SQLite takes the (edition, subscriber) unique index, a range as
+  // good on paper that holds every delivery the edition ever had.
+  return db.all<{ id: string; subscriberId: string }>(sql`
+    SELECT id, subscriber_id AS subscriberId FROM deliveries INDEXED BY deliveries_open_idx
+    WHERE edition_id = ${editionId} AND subscriber_id > ${afterSubscriberId} AND ${isOpen(sql`status`)}
+      AND ${sendable(now)}
+      AND (queued_at IS NULL OR queued_at < ${now.getTime() - REQUEUE_AFTER_MS})
+    ORDER BY subscriber_id
+    LIMIT ${limit}`);
 }
 
 /** Records that these deliveries were put on a Queue at `now`. */
@@ -121,26 +120,46 @@ export async function claimDelivery(db: Db, id: string, now: Date, leaseUntil: D
 /**
  * Records the outcome of a claimed delivery, but only while the claim is still ours: same
  * attempt, still `sending`. A sender whose lease ran out and was taken over writes nothing,
- * so it cannot put a delivery another sender submitted back to `pending`.
+ * so it cannot put a delivery another sender submitted back to `pending`. With `datesEdition`,
+ * a submission also dates the edition's first one when it has none yet (see
+ * `editions.firstSubmittedAt`): the message went out, whichever sender gets to record it. A
+ * sender asks for it with its first submission of each edition. On SQLite that write commits
+ * no later than the sender's other outcomes; on D1 another one may land first, and a crash
+ * between them leaves the edition undated until a delivery of it is next submitted (the one
+ * whose write was lost is sent again once its lease runs out).
  */
-export type Outcome = { claimed: Pick<DeliveryRow, 'id' | 'attempts'>; patch: Partial<DeliveryRow> };
+export type Outcome = { claimed: Pick<DeliveryRow, 'id' | 'attempts' | 'editionId'>; patch: Partial<DeliveryRow>; datesEdition?: boolean };
 
-function finishQuery(db: Db, { claimed, patch }: Outcome) {
+type Write = { q: { run(params: Record<string, unknown>): unknown }; params: Record<string, unknown> };
+
+function finishWrites(db: Db, { claimed, patch, datesEdition }: Outcome): Write[] {
   const set: Record<string, unknown> = { leaseUntil: null, ...patch };
   const keys = Object.keys(set).sort();
-  const q = prepared(db, `finishDelivery:${keys.join()}`, () =>
+  const finish = prepared(db, `finishDelivery:${keys.join()}`, () =>
     db
       .update(deliveries)
       .set(Object.fromEntries(keys.map((k) => [k, sql`${sql.placeholder(k)}`])))
       .where(and(eq(deliveries.id, sql.placeholder('_id')), eq(deliveries.status, 'sending'), eq(deliveries.attempts, sql.placeholder('_attempts'))))
       .prepare(),
   );
-  return { q, params: { ...Object.fromEntries(keys.map((k) => [k, bound(set[k])])), _id: claimed.id, _attempts: claimed.attempts } };
+  const writes: Write[] = [{ q: finish, params: { ...Object.fromEntries(keys.map((k) => [k, bound(set[k])])), _id: claimed.id, _attempts: claimed.attempts } }];
+  if (datesEdition && patch.status === 'submitted' && patch.submittedAt) {
+    const stamp = prepared(db, 'stampFirstSubmission', () =>
+      db
+        .update(editions)
+        .set({ firstSubmittedAt: sql`${sql.placeholder('at')}` })
+        .where(and(eq(editions.id, sql.placeholder('id')), isNull(editions.firstSubmittedAt)))
+        .prepare(),
+    );
+    // First: should the outcome's write be lost (D1 writes them one after the other), the
+    // edition is still dated by a message that did go out.
+    writes.unshift({ q: stamp, params: { id: claimed.editionId, at: patch.submittedAt.getTime() } });
+  }
+  return writes;
 }
 
-export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | 'attempts'>, patch: Partial<DeliveryRow>): Promise<void> {
-  const { q, params } = finishQuery(db, { claimed, patch });
-  await q.run(params);
+export async function finishDelivery(db: Db, claimed: Outcome['claimed'], patch: Partial<DeliveryRow>): Promise<void> {
+  for (const w of finishWrites(db, { claimed, patch, datesEdition: true })) await w.q.run(w.params);
 }
 
 /**
@@ -150,17 +169,17 @@ export async function finishDelivery(db: Db, claimed: Pick<DeliveryRow, 'id' | '
  * the event loop (`inGroupCommit`): a commit is most of what such a write costs there (its
  * pages written to the WAL, a system call each), and each message would otherwise take two.
  * Nothing is awaited in between, so an outcome is recorded no later than before, and a claim
- * still commits before its message is submitted. D1: two writes, in order.
+ * still commits before its message is submitted. D1: the writes in order.
  */
-export async function finishAndClaim(db: Db, outcome: Outcome | undefined, next: Claim | undefined): Promise<DeliveryRow | undefined> {
-  const finish = outcome && finishQuery(db, outcome);
+export async function finishAndClaim(db: Db, outcome: Outcome | undefined, next: Claim | undefined, gathering?: Gathering): Promise<DeliveryRow | undefined> {
+  const writes = outcome ? finishWrites(db, outcome) : [];
   const claimParams = next && { id: next.id, now: next.now.getTime(), lease: next.leaseUntil.getTime() };
   const grouped = inGroupCommit(db, () => {
-    finish?.q.run(finish.params);
+    for (const w of writes) w.q.run(w.params);
     return claimParams ? (claimQuery(db).get(claimParams) as unknown as DeliveryRow | undefined) : undefined;
-  });
+  }, gathering);
   if (grouped) return grouped;
-  if (finish) await finish.q.run(finish.params);
+  for (const w of writes) await w.q.run(w.params);
   return claimParams ? ((await claimQuery(db).get(claimParams)) as DeliveryRow | undefined) : undefined;
 }
 
@@ -170,19 +189,9 @@ export async function completeEditions(db: Db, editionIds: string[], now: Date):
   await db.run(sql`
     UPDATE editions SET status = 'sent', completed_at = ${now.getTime()}
     WHERE status = 'sending' AND ${inIds(sql`id`, editionIds)}
-      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND d.status IN ('pending', 'sending'))`);
+      AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.edition_id = editions.id AND ${isOpen(sql`d.status`)})`);
 }
 
 export async function openEditions(db: Db): Promise<EditionRow[]> {
   return db.select().from(editions).where(eq(editions.status, 'sending')).orderBy(editions.createdAt).all();
-}
-
-export async function deliveryCounts(db: Db, editionIds: string[]) {
-  if (editionIds.length === 0) return [];
-  return db
-    .select({ editionId: deliveries.editionId, status: deliveries.status, n: sql<number>`count(*)` })
-    .from(deliveries)
-    .where(inArray(deliveries.editionId, editionIds))
-    .groupBy(deliveries.editionId, deliveries.status)
-    .all();
 }

@@ -5,6 +5,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { isOpen, isSettled } from './delivery-states.js';
 
 const ms = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
@@ -187,6 +188,11 @@ export const editions = sqliteTable(
     sendAfter: ms('send_after'),
     createdAt: ms('created_at').notNull(),
     completedAt: ms('completed_at'),
+    /**
+     * When its first delivery was submitted: the archive's date for it, and what makes it public.
+     * Written with that delivery's outcome (see `finishAndClaim`), never changed afterwards.
+     */
+    firstSubmittedAt: ms('first_submitted_at'),
   },
   (t) => [
     uniqueIndex('editions_period_segment_uq').on(t.cadence, t.periodKey, t.segmentKey),
@@ -225,8 +231,15 @@ export const deliveries = sqliteTable(
   (t) => [
     uniqueIndex('deliveries_edition_subscriber_uq').on(t.editionId, t.subscriberId),
     uniqueIndex('deliveries_subscriber_period_uq').on(t.subscriberId, t.cadence, t.periodKey),
-    // Also answers when an edition's first delivery was submitted (the archive's dates).
-    index('deliveries_status_idx').on(t.status, t.editionId, t.submittedAt),
+    /*
+     * Split by whether a delivery is still open, so that sending touches few index pages: a
+     * claim keeps its entry where it is (same edition and reader), an outcome moves it to the
+     * end of its edition's settled entries. One index on (status, edition) instead put each
+     * delivery in three places of it over its life, and each place is a page written per commit.
+     * Queries reach them through the conditions in delivery-states.ts.
+     */
+    index('deliveries_open_idx').on(t.editionId, t.subscriberId, t.status).where(isOpen(sql`status`)),
+    index('deliveries_settled_idx').on(t.editionId, t.status).where(isSettled(sql`status`)),
   ],
 );
 

@@ -7,6 +7,7 @@ import { normalizeEmail } from './address.js';
 import { addressKey } from './address-key.js';
 import { hmacKey } from './tokens.js';
 import { verifyTurnstile } from './turnstile.js';
+import { toHex } from '../text/hex.js';
 
 export type SignupAttempt = {
   ip: string | null;
@@ -72,7 +73,7 @@ export async function checkSignupAllowed(deps: Deps, attempt: SignupAttempt, opt
  */
 export async function clientKey(secret: string, ip: string): Promise<string> {
   const mac = await crypto.subtle.sign('HMAC', await hmacKey(secret, 'client address key'), new TextEncoder().encode(rateLimitAddress(ip)));
-  return Array.from(new Uint8Array(mac).slice(0, 16), (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(new Uint8Array(mac).subarray(0, 16));
 }
 
 /**

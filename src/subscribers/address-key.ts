@@ -4,8 +4,9 @@
  * checked against a list of addresses without SECRET_KEY.
  */
 import { hmacSync } from './tokens.js';
+import { toHex } from '../text/hex.js';
 
 export async function addressKey(secret: string, normalizedEmail: string): Promise<string> {
   const mac = hmacSync(secret, 'address key', normalizedEmail.toLowerCase());
-  return Array.from(mac, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(mac);
 }

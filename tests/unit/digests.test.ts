@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDigestTick } from '../../src/digests/schedule.js';
 import { MailSubmitError, type MailMessage } from '../../src/email/mailer.js';
 import { deliveries, editions } from '../../src/storage/schema.js';
+import { countCommits } from '../support/commits.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
 import { addArticle, addSubscriber } from '../support/fixtures.js';
 
@@ -165,6 +166,70 @@ describe('digest editions', () => {
     await finishDelivery(deps.db, fresh!, { status: 'submitted' });
     await finishDelivery(deps.db, stale!, { status: 'pending', error: '421 late failure' });
     expect((await deps.db.select().from(deliveries).all())[0]).toMatchObject({ status: 'submitted', attempts: 2, error: null });
+  });
+
+  it('dates an edition by its first submitted message, in the same write, and never moves the date', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    const readers = [await addSubscriber(deps), await addSubscriber(deps), await addSubscriber(deps)];
+    deps.dispatcher = { dispatch: async () => {} };
+    await tick('2026-11-29T08:00:00Z');
+    const [planned] = await deps.db.select().from(editions).all();
+    expect(planned?.firstSubmittedAt).toBeNull();
+    const real = deps.mailer;
+    let calls = 0;
+    deps.mailer = Object.assign(Object.create(real), {
+      sent: real.sent,
+      async send(m: MailMessage) {
+        deps.clock.advance(60_000); // each message a minute after the previous one
+        if (calls++ === 0) throw new MailSubmitError('550 no such user', true, '550 5.1.1 no such user'); // the first reader: no submission
+        return real.send(m);
+      },
+    });
+    const { sendDeliveries } = await import('../../src/digests/send.js');
+    const rows = await deps.db.select().from(deliveries).orderBy(deliveries.subscriberId).all();
+    expect(rows.map((r) => r.subscriberId)).toEqual(readers.map((r) => r.id));
+    await sendDeliveries(deps, rows.map((r) => r.id));
+    const after = await deps.db.select().from(deliveries).all();
+    const submitted = after.filter((d) => d.status === 'submitted').map((d) => d.submittedAt!.getTime());
+    expect(submitted).toHaveLength(2);
+    const [sent] = await deps.db.select().from(editions).all();
+    expect(sent?.firstSubmittedAt?.getTime()).toBe(Math.min(...submitted));
+    expect(sent?.firstSubmittedAt?.toISOString()).toBe('2026-11-29T08:02:00.000Z');
+  });
+
+  it('lets the outcomes of many senders share commits, and records each message once', async () => {
+    await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
+    for (let i = 0; i < 48; i++) await addSubscriber(deps);
+    deps.dispatcher = { dispatch: async () => {} };
+    await tick('2026-11-29T08:00:00Z');
+    const commits = countCommits(deps.db);
+    // The server's replies arrive one per turn of the event loop, as from a busy connection.
+    const replies: (() => void)[] = [];
+    let pumping = true;
+    const pump = () => {
+      replies.shift()?.();
+      if (pumping) setImmediate(pump);
+    };
+    pump();
+    const real = deps.mailer;
+    deps.mailer = Object.assign(Object.create(real), {
+      sent: real.sent,
+      async send(m: MailMessage) {
+        await new Promise<void>((r) => replies.push(r));
+        return real.send(m);
+      },
+    });
+    const { sendDeliveries } = await import('../../src/digests/send.js');
+    const ids = (await deps.db.select().from(deliveries).all()).map((d) => d.id);
+    const summary = await sendDeliveries(deps, ids, { concurrency: 16 }).finally(() => (pumping = false));
+    expect(summary).toMatchObject({ submitted: 48, busy: 0 });
+    expect(new Set(deps.mailer.sent.map((m) => m.to)).size).toBe(48);
+    expect(deps.mailer.sent).toHaveLength(48);
+    const rows = await deps.db.select().from(deliveries).all();
+    expect(rows.every((r) => r.status === 'submitted' && r.attempts === 1 && r.leaseUntil === null)).toBe(true);
+    // One reply per turn: without gathering this took 25 commits, with it 11 (groups of 4).
+    expect(commits()).toBeGreaterThan(0);
+    expect(commits()).toBeLessThanOrEqual(20);
   });
 
   it('leaves out a piece unpublished after the edition was planned', async () => {

@@ -7,8 +7,9 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openSqlite } from '../../src/adapters/sqlite.js';
 import { inGroupCommit, type Db } from '../../src/storage/db.js';
+import { countCommits } from '../support/commits.js';
 
-type Client = { transaction<F extends (...args: never[]) => unknown>(fn: F): F; prepare(sql: string): { run(...a: unknown[]): unknown; get(...a: unknown[]): unknown } };
+type Client = { prepare(sql: string): { run(...a: unknown[]): unknown; get(...a: unknown[]): unknown } };
 
 let close: (() => void) | undefined;
 afterEach(() => close?.());
@@ -18,18 +19,9 @@ function countedDb(path = ':memory:'): { db: Db; client: Client; commits: () => 
   const opened = openSqlite(path);
   close = opened.close;
   const client = (opened.db as unknown as { $client: Client }).$client;
-  let commits = 0;
-  const original = client.transaction.bind(client);
-  client.transaction = ((fn: (...args: never[]) => unknown) => {
-    const tx = original(fn);
-    return (...args: never[]) => {
-      const result = tx(...args);
-      commits++;
-      return result;
-    };
-  }) as Client['transaction'];
+  const commits = countCommits(opened.db);
   client.prepare('CREATE TABLE t (k TEXT PRIMARY KEY)').run();
-  return { db: opened.db, client, commits: () => commits };
+  return { db: opened.db, client, commits };
 }
 
 describe('inGroupCommit', () => {
@@ -69,6 +61,43 @@ describe('inGroupCommit', () => {
     } finally {
       other.close();
     }
+  });
+
+  it('gathers writes from later turns until the group is full, then commits at once', async () => {
+    const { db, client, commits } = countedDb();
+    const insert = client.prepare('INSERT INTO t (k) VALUES (?)');
+    const done: string[] = [];
+    const turn = () => new Promise((r) => setImmediate(r));
+    const gathering = { size: 3, maxWaitMs: 60_000 };
+    const writes = ['a', 'b', 'c'].map((k) => async () => inGroupCommit(db, () => insert.run(k), gathering)!.then(() => done.push(k)));
+    const first = writes[0]!();
+    await turn();
+    const second = writes[1]!();
+    await turn();
+    await turn();
+    expect(done).toEqual([]); // two of three: still waiting, nothing committed
+    expect(commits()).toBe(0);
+    const third = writes[2]!();
+    await Promise.all([first, second, third]); // long before the minute is up
+    expect(done).toEqual(['a', 'b', 'c']);
+    expect(commits()).toBe(1);
+    // The next write opens a new group.
+    await inGroupCommit(db, () => insert.run('d'), { size: 1, maxWaitMs: 60_000 });
+    expect(commits()).toBe(2);
+  });
+
+  it('commits a group that never fills once its wait is over', async () => {
+    const { db, client, commits } = countedDb();
+    const insert = client.prepare('INSERT INTO t (k) VALUES (?)');
+    const started = performance.now();
+    let settled = false;
+    const write = inGroupCommit(db, () => insert.run('lonely'), { size: 4, maxWaitMs: 30 })!.then(() => (settled = true));
+    await new Promise((r) => setImmediate(r));
+    expect(settled).toBe(false);
+    await write;
+    expect(performance.now() - started).toBeGreaterThanOrEqual(25);
+    expect(commits()).toBe(1);
+    expect(await db.all(sql`SELECT k FROM t`)).toEqual([{ k: 'lonely' }]);
   });
 
   it('leaves a database without interactive transactions (D1) to the caller', () => {

@@ -47,6 +47,8 @@ let period = 0;
  */
 async function addEdition(row: Partial<EditionRow> & { createdAt: Date }, deliveryStates: ('pending' | 'submitted' | 'failed')[] = []): Promise<EditionRow> {
   const periodKey = `2026-10-${String(++period).padStart(2, '0')}-x`;
+  const submittedAt = (i: number) => new Date(row.createdAt.getTime() + (i + 1) * 60_000);
+  const first = deliveryStates.indexOf('submitted');
   const edition: EditionRow = {
     id: deps.ids.next(),
     cadence: 'daily',
@@ -58,13 +60,17 @@ async function addEdition(row: Partial<EditionRow> & { createdAt: Date }, delive
     articleIds: JSON.stringify([pieceId]),
     sendAfter: row.createdAt,
     completedAt: null,
+    // As the sender dates it, in the same write as that delivery's outcome.
+    firstSubmittedAt: first < 0 ? null : submittedAt(first),
     ...row,
   };
   await deps.db.insert(editions).values(edition).run();
   for (const [i, status] of deliveryStates.entries()) {
     const reader = await addSubscriber(deps);
-    const submittedAt = status === 'submitted' ? new Date(row.createdAt.getTime() + (i + 1) * 60_000) : null;
-    await deps.db.insert(deliveries).values({ id: deps.ids.next(), editionId: edition.id, subscriberId: reader.id, cadence: edition.cadence, periodKey, status, createdAt: row.createdAt, submittedAt }).run();
+    await deps.db
+      .insert(deliveries)
+      .values({ id: deps.ids.next(), editionId: edition.id, subscriberId: reader.id, cadence: edition.cadence, periodKey, status, createdAt: row.createdAt, submittedAt: status === 'submitted' ? submittedAt(i) : null })
+      .run();
   }
   return edition;
 }

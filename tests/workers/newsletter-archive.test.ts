@@ -18,9 +18,9 @@ async function addEdition(id: string, status: string, day: number, articleId: st
   const period = new Date(at).toISOString().slice(0, 10);
   await env.DB.batch([
     env.DB.prepare(
-      `INSERT INTO editions (id, cadence, period_key, segment_key, status, window_end, article_ids, send_after, created_at, completed_at)
-       VALUES (?1, 'daily', ?2, 'all', ?3, ?4, ?5, ?4, ?4, ?6)`,
-    ).bind(id, period, status, at, JSON.stringify([articleId]), status === 'sent' ? at + 3_600_000 : null),
+      `INSERT INTO editions (id, cadence, period_key, segment_key, status, window_end, article_ids, send_after, created_at, completed_at, first_submitted_at)
+       VALUES (?1, 'daily', ?2, 'all', ?3, ?4, ?5, ?4, ?4, ?6, ?7)`,
+    ).bind(id, period, status, at, JSON.stringify([articleId]), status === 'sent' ? at + 3_600_000 : null, delivery === 'submitted' ? at + 60_000 : null),
     env.DB.prepare(
       `INSERT INTO subscribers (id, email, status, frequency, created_at, updated_at, consent_at, consent_source, consent_policy_version)
        VALUES (?1, ?2, 'confirmed', 'daily', ?3, ?3, ?3, 'api', '2026-11')`,
