@@ -165,11 +165,11 @@ export async function finishDelivery(db: Db, claimed: Outcome['claimed'], patch:
 /**
  * A sender's two writes between messages, as one write: the outcome of the delivery it just
  * sent (see `finishDelivery`), then the claim of its next one (see `claimDelivery`); either may
- * be absent. On SQLite they commit together, with those of the other senders in this turn of
- * the event loop (`inGroupCommit`): a commit is most of what such a write costs there (its
- * pages written to the WAL, a system call each), and each message would otherwise take two.
- * Nothing is awaited in between, so an outcome is recorded no later than before, and a claim
- * still commits before its message is submitted. D1: the writes in order.
+ * be absent. On SQLite they commit together, with those of other senders (`inGroupCommit`,
+ * gathered as `gathering` says): a commit is most of what such a write costs there (its pages
+ * written to the WAL, a system call each), and each message would otherwise take two. The
+ * sender waits for the commit holding only the delivery it just sent, and a claim still
+ * commits before its message is submitted. D1: the writes in order.
  */
 export async function finishAndClaim(db: Db, outcome: Outcome | undefined, next: Claim | undefined, gathering?: Gathering): Promise<DeliveryRow | undefined> {
   const writes = outcome ? finishWrites(db, outcome) : [];
