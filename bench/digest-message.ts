@@ -44,7 +44,7 @@ export async function renderBenchEdition(deps: Pick<Deps, 'db' | 'config' | 'ids
   const pieces = await editionPieceIds(deps.db, { after: windowStart, until: now, topics: { sections: [], authors: [] }, limit: deps.config.DIGEST_MAX_ITEMS });
   const edition: EditionRow = {
     id: deps.ids.next(), cadence: 'daily', periodKey: now.toISOString().slice(0, 10), segmentKey: 'all', status: 'sending',
-    windowStart, windowEnd: now, articleIds: JSON.stringify(pieces), sendAfter: now, createdAt: now, completedAt: null, firstSubmittedAt: null,
+    windowStart, windowEnd: now, articleIds: JSON.stringify(pieces), sendAfter: now, createdAt: now, completedAt: null, firstSubmittedAt: null, lastSubmittedAt: null,
   };
   const content = await editionContent(deps, edition);
   if (!content) throw new Error('the bench edition has no pieces: seed articles listed in the last 24 h');

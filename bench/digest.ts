@@ -73,7 +73,7 @@ export async function measureDigest(deps: Deps, m: number): Promise<DigestResult
   const edition: EditionRow = {
     id: deps.ids.next(), cadence: 'daily', periodKey: now.toISOString().slice(0, 10), segmentKey: 'all', status: 'sending', sendAfter: now,
     windowStart: new Date(now.getTime() - 86_400_000), windowEnd: now,
-    articleIds: JSON.stringify(list.map((a) => a.id)), createdAt: now, completedAt: null, firstSubmittedAt: null,
+    articleIds: JSON.stringify(list.map((a) => a.id)), createdAt: now, completedAt: null, firstSubmittedAt: null, lastSubmittedAt: null,
   };
   const extras = { archiveUrl: `${deps.config.PUBLIC_URL}/newsletter/archive/${edition.id}`, followingLabel: '' };
   const contentTimes: number[] = [];

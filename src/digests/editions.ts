@@ -110,5 +110,6 @@ export async function ensureEdition(
     createdAt: now,
     completedAt: pieces.length ? null : now,
     firstSubmittedAt: null,
+    lastSubmittedAt: null,
   });
 }

@@ -10,7 +10,7 @@ import type { Deps } from '../deps.js';
 import { messageIdFor, senderFields } from '../email/compose.js';
 import { renderDigestFor, type DigestLocale, type RenderedDigest } from '../email/digest.js';
 import { MailSubmitError, type MailMessage } from '../email/mailer.js';
-import { completeEditions, finishAndClaim, type Outcome } from '../storage/editions.js';
+import { completeEditions, finishAndClaim, recordLastSubmissions, type Outcome } from '../storage/editions.js';
 import type { Gathering } from '../storage/db.js';
 import type { DeliveryRow, SubscriberRow } from '../storage/schema.js';
 import { findSubscriberById } from '../storage/subscribers.js';
@@ -54,7 +54,8 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: Se
   const summary: SendSummary = { submitted: 0, failed: 0, bounced: 0, skipped: 0, retry: 0, busy: 0 };
   const rendered = new Map<string, Promise<RenderedDigest | null>>();
   const touched = new Set<string>();
-  const dated = new Set<string>();
+  /** The latest submission of each edition in this call. */
+  const latest = new Map<string, Date>();
   let next = 0;
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 1, deliveryIds.length));
   const gathering = gatheringFor(concurrency);
@@ -76,12 +77,14 @@ export async function sendDeliveries(deps: Deps, deliveryIds: string[], opts: Se
       const [kind, patch] = await sendOne(deps, delivery, rendered);
       summary[kind]++;
       // The first submission of each edition in this call dates it, in the same write.
-      const datesEdition = kind === 'submitted' && !dated.has(delivery.editionId);
-      if (datesEdition) dated.add(delivery.editionId);
+      const datesEdition = kind === 'submitted' && !latest.has(delivery.editionId);
+      const at = patch.submittedAt;
+      if (at && !((latest.get(delivery.editionId)?.getTime() ?? -1) >= at.getTime())) latest.set(delivery.editionId, at);
       outcome = { claimed: delivery, patch, datesEdition };
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
+  await recordLastSubmissions(deps.db, latest);
   await completeEditions(deps.db, [...touched], deps.clock.now());
   return summary;
 }

@@ -101,36 +101,59 @@ export type HealthCutoffs = {
 /**
  * Failed, stale and overdue deliveries of editions that are `sending`: of these ids, or with
  * `'open'` of every such edition. An edition is moving while a delivery is held under a lease
- * that has not run out, or one was submitted since `movingSince`: its pending deliveries then
- * wait their turn and are not overdue. A delivery is due from its creation, its backoff and its
- * edition's review window, whichever is last. Editions with nothing wrong are left out.
+ * that has not run out, or a sender recorded a submission since `movingSince`
+ * (`editions.lastSubmittedAt`): its pending deliveries then wait their turn and are not
+ * overdue. A delivery is due from its creation, its backoff and its edition's review window,
+ * whichever is last. Editions with nothing wrong are left out.
+ *
+ * Read from the two partial indexes: the failed count from the settled one, leases from the
+ * open one's sending entries, and pending deliveries only of editions that are not moving. So
+ * a large send that is moving, or waiting on a few backoffs, costs a scan of its open index
+ * entries, not a read of every delivery it has.
  */
 export async function sendHealth(db: Db, scope: string[] | 'open', at: HealthCutoffs): Promise<Map<string, SendHealth>> {
   const out = new Map<string, SendHealth>();
   if (scope !== 'open' && scope.length === 0) return out;
+  const inScope = sql`e.status = 'sending' AND ${scope === 'open' ? sql`1 = 1` : idsIn(sql`e.id`, scope)}`;
+  const open = sql`deliveries d INDEXED BY deliveries_open_idx ON d.edition_id = e.id AND ${isOpen(sql`d.status`)}`;
+  const stale = sql`d.lease_until < ${at.leaseCutoff.getTime()}`;
+  const [editionRows, leaseRows] = await Promise.all([
+    db.all<{ editionId: string; failed: number; submittedLately: number }>(sql`
+      SELECT e.id AS editionId,
+        (SELECT count(*) FROM deliveries f WHERE f.edition_id = e.id AND ${isSettled(sql`f.status`)} AND f.status = 'failed') AS failed,
+        coalesce(e.last_submitted_at > ${at.movingSince.getTime()}, 0) AS submittedLately
+      FROM editions e WHERE ${inScope}`),
+    db.all<{ editionId: string; staleLeases: number; oldestLeaseEnd: number | null; leased: number }>(sql`
+      SELECT e.id AS editionId, sum(${stale}) AS staleLeases, min(CASE WHEN ${stale} THEN d.lease_until END) AS oldestLeaseEnd,
+        max(d.lease_until >= ${at.now.getTime()}) AS leased
+      FROM editions e JOIN ${open} AND d.status = 'sending'
+      WHERE ${inScope}
+      GROUP BY e.id`),
+  ]);
+  const leases = new Map(leaseRows.map((r) => [r.editionId, r]));
+  const still = editionRows.filter((r) => !Number(r.submittedLately) && !Number(leases.get(r.editionId)?.leased)).map((r) => r.editionId);
   const due = sql`max(coalesce(d.next_attempt_at, 0), d.created_at, coalesce(e.send_after, 0))`;
-  const stale = sql`d.status = 'sending' AND d.lease_until < ${at.leaseCutoff.getTime()}`;
-  const late = sql`d.status = 'pending' AND ${due} < ${at.dueCutoff.getTime()}`;
-  const rows = await db.all<{ editionId: string; failed: number; staleLeases: number; oldestLeaseEnd: number | null; late: number; oldestDue: number | null; moving: number }>(sql`
-    SELECT e.id AS editionId,
-      sum(d.status = 'failed') AS failed,
-      sum(${stale}) AS staleLeases,
-      min(CASE WHEN ${stale} THEN d.lease_until END) AS oldestLeaseEnd,
-      sum(${late}) AS late,
-      min(CASE WHEN ${late} THEN ${due} END) AS oldestDue,
-      max((d.status = 'sending' AND d.lease_until >= ${at.now.getTime()}) OR (d.status = 'submitted' AND d.submitted_at > ${at.movingSince.getTime()})) AS moving
-    FROM editions e JOIN deliveries d ON d.edition_id = e.id AND d.status IN ('pending', 'sending', 'failed', 'submitted')
-    WHERE e.status = 'sending' AND ${scope === 'open' ? sql`1 = 1` : idsIn(sql`e.id`, scope)}
-    GROUP BY e.id`);
-  for (const r of rows) {
-    const overdue = Number(r.moving) ? 0 : Number(r.late);
-    if (!Number(r.failed) && !Number(r.staleLeases) && !overdue) continue;
+  const lateRows = still.length
+    ? await db.all<{ editionId: string; late: number; oldestDue: number | null }>(sql`
+      SELECT e.id AS editionId, count(*) AS late, min(${due}) AS oldestDue
+      FROM editions e JOIN ${open} AND d.status = 'pending'
+      WHERE e.status = 'sending' AND ${idsIn(sql`e.id`, still)} AND ${due} < ${at.dueCutoff.getTime()}
+      GROUP BY e.id`)
+    : [];
+  const late = new Map(lateRows.map((r) => [r.editionId, r]));
+  for (const r of editionRows) {
+    const l = leases.get(r.editionId);
+    const overdue = Number(late.get(r.editionId)?.late ?? 0);
+    const oldestDue = late.get(r.editionId)?.oldestDue ?? null;
+    const failed = Number(r.failed);
+    const staleLeases = Number(l?.staleLeases ?? 0);
+    if (!failed && !staleLeases && !overdue) continue;
     out.set(r.editionId, {
-      failed: Number(r.failed),
-      staleLeases: Number(r.staleLeases),
-      oldestLeaseEnd: r.oldestLeaseEnd === null ? null : new Date(Number(r.oldestLeaseEnd)),
+      failed,
+      staleLeases,
+      oldestLeaseEnd: staleLeases && l?.oldestLeaseEnd != null ? new Date(Number(l.oldestLeaseEnd)) : null,
       overdue,
-      oldestDue: overdue && r.oldestDue !== null ? new Date(Number(r.oldestDue)) : null,
+      oldestDue: overdue && oldestDue !== null ? new Date(Number(oldestDue)) : null,
     });
   }
   return out;

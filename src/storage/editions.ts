@@ -183,6 +183,16 @@ export async function finishAndClaim(db: Db, outcome: Outcome | undefined, next:
   return claimParams ? ((await claimQuery(db).get(claimParams)) as DeliveryRow | undefined) : undefined;
 }
 
+/**
+ * Moves each edition's latest submission forward to the given time (never back): a sender
+ * does so when its batch ends (see `editions.lastSubmittedAt`).
+ */
+export async function recordLastSubmissions(db: Db, latest: Map<string, Date>): Promise<void> {
+  for (const [id, at] of latest) {
+    await db.run(sql`UPDATE editions SET last_submitted_at = max(coalesce(last_submitted_at, 0), ${at.getTime()}) WHERE id = ${id}`);
+  }
+}
+
 /** Marks editions whose deliveries are all settled as sent. */
 export async function completeEditions(db: Db, editionIds: string[], now: Date): Promise<void> {
   if (editionIds.length === 0) return;

@@ -193,6 +193,11 @@ export const editions = sqliteTable(
      * Written with that delivery's outcome (see `finishAndClaim`), never changed afterwards.
      */
     firstSubmittedAt: ms('first_submitted_at'),
+    /**
+     * The latest submission a sender recorded, written when its batch ends: with a lease still
+     * held, what tells a send that is moving from one that stopped (see `sendHealth`).
+     */
+    lastSubmittedAt: ms('last_submitted_at'),
   },
   (t) => [
     uniqueIndex('editions_period_segment_uq').on(t.cadence, t.periodKey, t.segmentKey),

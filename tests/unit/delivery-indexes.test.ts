@@ -1,7 +1,7 @@
 /**
  * The deliveries' partial indexes: the queries meant for them reach them (SQLite uses a partial
- * index only when a query repeats its condition term for term), and migration 0012 dates the
- * editions that went out before it from their deliveries.
+ * index only when a query repeats its condition term for term), and migrations 0012 and 0013
+ * date the editions that went out before them from their deliveries.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS_DIR } from '../../src/adapters/sqlite.js';
 import { runDigestTick } from '../../src/digests/schedule.js';
-import { cancelEditionIf, deliveryCountsOf, resumeEditionIf } from '../../src/storage/editions-admin.js';
+import { healthCutoffs } from '../../src/digests/stuck.js';
+import { cancelEditionIf, deliveryCountsOf, resumeEditionIf, sendHealth } from '../../src/storage/editions-admin.js';
 import { completeEditions, reopenEditionsWithPending, sendableDeliveries } from '../../src/storage/editions.js';
 import { deliveries, editions } from '../../src/storage/schema.js';
 import { createTestDeps, type TestDeps } from '../support/deps.js';
@@ -62,6 +63,15 @@ describe('delivery indexes', () => {
     const [counts] = await plansOf(() => deliveryCountsOf(deps.db, [id]));
     expect(counts).toMatch(/COVERING INDEX deliveries_open_idx \(edition_id=\?\).*COVERING INDEX deliveries_settled_idx \(edition_id=\?\)/);
     expect(counts).not.toMatch(/deliveries_edition_subscriber_uq|SCAN deliveries/);
+    // The stuck-send report: the settled index for failures, the open one for leases, and for
+    // pending deliveries of an edition that is not moving; never every delivery of the edition.
+    const health = await plansOf(() => sendHealth(deps.db, 'open', healthCutoffs(new Date(now.getTime() + 3_600_000))));
+    expect(health).toEqual([
+      expect.stringMatching(/COVERING INDEX deliveries_settled_idx \(edition_id=\? AND status=\?\)/),
+      expect.stringMatching(/USING INDEX deliveries_open_idx \(edition_id=\?\)/),
+      expect.stringMatching(/USING INDEX deliveries_open_idx \(edition_id=\?\)/),
+    ]);
+    expect(health.join()).not.toMatch(/deliveries_edition_subscriber_uq|SCAN d\b/);
     const stops = await plansOf(async () => {
       await deps.db.update(editions).set({ status: 'paused' }).run();
       await resumeEditionIf(deps.db, id, now);
@@ -77,8 +87,8 @@ describe('delivery indexes', () => {
   });
 });
 
-describe('migration 0012', () => {
-  it('dates each edition that went out from its first submitted delivery, and the others not at all', () => {
+describe('migrations 0012 and 0013', () => {
+  it('date each edition that went out from its first submitted delivery, and one still sending by its latest', () => {
     const files = readdirSync(MIGRATIONS_DIR).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
     const apply = (db: Database.Database, file: string) => {
       for (const statement of readFileSync(join(MIGRATIONS_DIR, file), 'utf8').split('--> statement-breakpoint')) if (statement.trim()) db.exec(statement);
@@ -90,15 +100,20 @@ describe('migration 0012', () => {
       const edition = db.prepare(`INSERT INTO editions (id, cadence, period_key, segment_key, status, window_end, article_ids, created_at) VALUES (?, 'daily', ?, 'all', ?, 0, '[]', 0)`);
       edition.run('went-out', '2026-11-01', 'sent');
       edition.run('never', '2026-11-02', 'cancelled');
+      edition.run('sending', '2026-11-03', 'sending');
       const delivery = db.prepare(`INSERT INTO deliveries (id, edition_id, subscriber_id, cadence, period_key, status, created_at, submitted_at) VALUES (?, ?, ?, 'daily', ?, ?, 0, ?)`);
       delivery.run('d1', 'went-out', 's1', '2026-11-01', 'submitted', 3000);
       delivery.run('d2', 'went-out', 's2', '2026-11-01', 'submitted', 2000);
       delivery.run('d3', 'went-out', 's3', '2026-11-01', 'failed', null);
       delivery.run('d4', 'never', 's1', '2026-11-02', 'skipped', null);
-      apply(db, files.find((f) => f.startsWith('0012')) as string);
-      expect(db.prepare('SELECT id, first_submitted_at AS first FROM editions ORDER BY id').all()).toEqual([
-        { id: 'never', first: null },
-        { id: 'went-out', first: 2000 },
+      delivery.run('d5', 'sending', 's1', '2026-11-03', 'submitted', 7000);
+      delivery.run('d6', 'sending', 's2', '2026-11-03', 'submitted', 6000);
+      delivery.run('d7', 'sending', 's3', '2026-11-03', 'pending', null);
+      for (const f of files.filter((f) => f >= '0012')) apply(db, f);
+      expect(db.prepare('SELECT id, first_submitted_at AS first, last_submitted_at AS last FROM editions ORDER BY id').all()).toEqual([
+        { id: 'never', first: null, last: null },
+        { id: 'sending', first: 6000, last: 7000 },
+        { id: 'went-out', first: 2000, last: null },
       ]);
       const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'deliveries' AND sql IS NOT NULL ORDER BY name`).all();
       expect(indexes).toEqual([{ name: 'deliveries_edition_subscriber_uq' }, { name: 'deliveries_open_idx' }, { name: 'deliveries_settled_idx' }, { name: 'deliveries_subscriber_period_uq' }]);

@@ -168,7 +168,7 @@ describe('digest editions', () => {
     expect((await deps.db.select().from(deliveries).all())[0]).toMatchObject({ status: 'submitted', attempts: 2, error: null });
   });
 
-  it('dates an edition by its first submitted message, in the same write, and never moves the date', async () => {
+  it('dates an edition by its first submitted message, in the same write, and never moves that date', async () => {
     await addArticle(deps, { publishedAt: '2026-11-29T05:00:00Z' });
     const readers = [await addSubscriber(deps), await addSubscriber(deps), await addSubscriber(deps)];
     deps.dispatcher = { dispatch: async () => {} };
@@ -195,6 +195,8 @@ describe('digest editions', () => {
     const [sent] = await deps.db.select().from(editions).all();
     expect(sent?.firstSubmittedAt?.getTime()).toBe(Math.min(...submitted));
     expect(sent?.firstSubmittedAt?.toISOString()).toBe('2026-11-29T08:02:00.000Z');
+    // And its latest, once the batch is done (what tells the stuck-send report it moves).
+    expect(sent?.lastSubmittedAt?.toISOString()).toBe('2026-11-29T08:03:00.000Z');
   });
 
   it('lets the outcomes of many senders share commits, and records each message once', async () => {

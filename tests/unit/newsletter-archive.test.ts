@@ -62,6 +62,7 @@ async function addEdition(row: Partial<EditionRow> & { createdAt: Date }, delive
     completedAt: null,
     // As the sender dates it, in the same write as that delivery's outcome.
     firstSubmittedAt: first < 0 ? null : submittedAt(first),
+    lastSubmittedAt: first < 0 ? null : submittedAt(deliveryStates.lastIndexOf('submitted')),
     ...row,
   };
   await deps.db.insert(editions).values(edition).run();
